@@ -1,0 +1,5 @@
+# ovs-hnv autotests, included into upstream's tests/testsuite.at through
+# tests/hnv-testsuite.at.
+TESTSUITE_AT += \
+	tests/hnv-testsuite.at \
+	tests/hnv-build.at
