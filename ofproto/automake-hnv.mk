@@ -1,0 +1,1 @@
+# ovs-hnv sources in ofproto/ (see ovs-hnv's README.md).

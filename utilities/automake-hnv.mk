@@ -1,0 +1,1 @@
+# ovs-hnv sources in utilities/ (see ovs-hnv's README.md).

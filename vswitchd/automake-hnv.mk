@@ -1,0 +1,1 @@
+# ovs-hnv sources in vswitchd/ (see ovs-hnv's README.md).
