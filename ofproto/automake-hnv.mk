@@ -1,1 +1,7 @@
-# ovs-hnv sources in ofproto/ (see ovs-hnv's README.md).
+# ofproto: the HNV stage of ofproto-dpif bridges (settings, introspection,
+# and later the forwarding stage called from NORMAL).
+ofproto_libofproto_la_SOURCES += \
+	ofproto/ofproto-dpif-hnv.c \
+	ofproto/ofproto-dpif-hnv.h
+
+MAN_FRAGMENTS += ofproto/ofproto-dpif-hnv-unixctl.man
