@@ -2,6 +2,9 @@
 # unit tests (address/MAC/VSID parsing, the route table, the policy
 # snapshot).  Built into libopenvswitch so that ovstest can test it.
 lib_libopenvswitch_la_SOURCES += \
+	lib/hnv/hnv-policy.c \
 	lib/hnv/hnv-policy.h \
+	lib/hnv/hnv-route.c \
 	lib/hnv/hnv-route.h \
+	lib/hnv/hnv-types.c \
 	lib/hnv/hnv-types.h

@@ -90,6 +90,7 @@
 #include "cmap.h"
 #include "hnv/hnv-route.h"
 #include "hnv/hnv-types.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/types.h"
 #include "openvswitch/uuid.h"
 #include "packets.h"
@@ -111,12 +112,16 @@ struct hnv_record_spec {
 struct hnv_record {
     struct hnv_record_spec spec;
     bool pa_is_gateway;         /* PA is 169.254.254.254. */
-    /* Implementation: indexes and identity. */
-    struct cmap_node vsid_ca_node;
-    struct cmap_node vsid_mac_node;
-    struct cmap_node rd_ca_node;
+    /* Implementation: indexes and identity.  The members are ordered so that
+     * the structure has no padding beyond the end of 'spec' (120 bytes on
+     * 64-bit hosts, one 128-byte malloc() block). */
     uint32_t rd_id;             /* Routing domain it is indexed under. */
     struct uuid uuid;           /* Database row. */
+    uint32_t vsid_slot;         /* Writer only: index in its VSID's array. */
+    struct cmap_node vsid_ca_node;
+    struct cmap_node vsid_mac_node;
+    struct cmap_node rd_ca_node;    /* Not indexed here if CA is wildcard. */
+    struct hmap_node uuid_node;     /* Writer only: by 'uuid'. */
 };
 
 /* Counters, for "ovs-appctl hnv/show" and the tests. */
