@@ -68,7 +68,8 @@ int
 ofproto_dpif_set_hnv(struct ofproto *ofproto_,
                      const struct ofproto_hnv_settings *s)
 {
-    struct ofproto_dpif *ofproto = ofproto_dpif_cast(ofproto_);
+    struct ofproto_dpif *ofproto = CONTAINER_OF(ofproto_, struct ofproto_dpif,
+                                                up);
     struct ofproto_dpif_hnv *hnv = ofproto->hnv;
     const char *tunnel_port;
 
