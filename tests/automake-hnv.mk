@@ -3,3 +3,7 @@
 TESTSUITE_AT += \
 	tests/hnv-testsuite.at \
 	tests/hnv-build.at
+
+# Unit tests of lib/hnv ("ovstest test-hnv ...").
+tests_ovstest_SOURCES += tests/test-hnv.c
+TESTSUITE_AT += tests/hnv-lib.at
