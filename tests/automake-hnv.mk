@@ -1,7 +1,10 @@
 # ovs-hnv autotests, included into upstream's tests/testsuite.at through
-# tests/hnv-testsuite.at.
+# tests/hnv-testsuite.at, and unit tests of lib/hnv ("ovstest test-hnv").
 TESTSUITE_AT += \
 	tests/hnv-testsuite.at \
-	tests/hnv-build.at
-TESTSUITE_AT += tests/hnv-schema.at
-TESTSUITE_AT += tests/hnv-config.at
+	tests/hnv-build.at \
+	tests/hnv-lib.at \
+	tests/hnv-schema.at \
+	tests/hnv-config.at
+
+tests_ovstest_SOURCES += tests/test-hnv.c
