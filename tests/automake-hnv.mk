@@ -4,3 +4,4 @@ TESTSUITE_AT += \
 	tests/hnv-testsuite.at \
 	tests/hnv-build.at
 TESTSUITE_AT += tests/hnv-schema.at
+TESTSUITE_AT += tests/hnv-ctl.at

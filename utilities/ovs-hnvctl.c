@@ -407,8 +407,9 @@ command_has_option(const struct ctl_command_syntax *syntax, const char *arg)
 /* In each "--"-separated command of argv[0..argc-1] (after the global
  * options), moves the options that follow an ovs-hnvctl command's name or
  * arguments in front of the name, where ctl_parse_commands() expects them.
- * Output options (--format=...) found there are applied as global options
- * and removed.  Generic database commands are left as they are. */
+ * Output options (--format=...) found anywhere in such a command are
+ * applied as global options and removed.  Generic database commands are
+ * left as they are. */
 static void
 reorder_command_options(int argc, char *argv[])
 {
@@ -427,17 +428,20 @@ reorder_command_options(int argc, char *argv[])
         const struct ctl_command_syntax *syntax
             = name < i ? find_hnv_command(argv[name]) : NULL;
         if (syntax) {
-            char **opts = xmalloc((i - name) * sizeof *opts);
-            char **rest = xmalloc((i - name) * sizeof *rest);
+            char **opts = xmalloc((i - start) * sizeof *opts);
+            char **rest = xmalloc((i - start) * sizeof *rest);
             int n_opts = 0, n_rest = 0;
 
-            for (int j = name + 1; j < i; j++) {
+            for (int j = start; j < i; j++) {
                 const char *arg = argv[j];
-                if (arg[0] == '-' && arg[1] == '-' && arg[2]
-                    && !command_has_option(syntax, arg)
-                    && apply_late_global_option(arg)) {
+                if (j == name) {
                     continue;
-                } else if (arg[0] == '-' && arg[1] == '-' && arg[2]) {
+                } else if (arg[0] == '-' && arg[1] == '-' && arg[2]
+                           && !command_has_option(syntax, arg)
+                           && apply_late_global_option(arg)) {
+                    continue;
+                } else if (j < name
+                           || (arg[0] == '-' && arg[1] == '-' && arg[2])) {
                     opts[n_opts++] = argv[j];
                 } else {
                     rest[n_rest++] = argv[j];
@@ -445,7 +449,7 @@ reorder_command_options(int argc, char *argv[])
             }
 
             char *cmd = argv[name];
-            int k = name;
+            int k = start;
             for (int j = 0; j < n_opts; j++) {
                 argv[k++] = opts[j];
             }
@@ -453,9 +457,8 @@ reorder_command_options(int argc, char *argv[])
             for (int j = 0; j < n_rest; j++) {
                 argv[k++] = rest[j];
             }
-            /* Slots of removed global options become empty separators'
-             * neighbours: fill them with "--" so that they end the
-             * segment harmlessly. */
+            /* The slots of removed options become "--": empty commands,
+             * which ctl_parse_commands() skips. */
             while (k < i) {
                 argv[k++] = "--";
             }
@@ -475,7 +478,8 @@ usage: %s [OPTIONS] COMMAND [ARG...] [-- [OPTIONS] COMMAND [ARG...]]...\n\
 \n\
 Lookup records (New/Set/Remove/Get-NetVirtualizationLookupRecord):\n\
   add-lookup-record VSID CA MAC PA   add a lookup record\n\
-      [--rule=encap|nat|none] [--type=static|dynamic|l2only|gateway-wildcard]\n\
+      [--rule=encap|nat|none]\n\
+      [--type=static|dynamic|l2only|gateway-wildcard]\n\
       [--customer-id=ID] [--vm-name=NAME] [--context=TEXT] [--may-exist]\n\
   set-lookup-record VSID CA [MAC]    change a record's PA, rule, metadata\n\
       [--pa=PA] [--rule=RULE] [--customer-id=ID] [--vm-name=NAME]\n\
@@ -2857,7 +2861,8 @@ static void
 put_csv_field(struct ds *s, const char *value)
 {
     if (!value[0] || !value[strcspn(value, ",\"\r\n")]) {
-        if (value[0] != ' ' && (!value[0] || value[strlen(value) - 1] != ' ')) {
+        size_t len = strlen(value);
+        if (!len || (value[0] != ' ' && value[len - 1] != ' ')) {
             ds_put_cstr(s, value);
             return;
         }
@@ -3326,14 +3331,14 @@ json_skip_space(struct import_reader *r)
     }
 }
 
-/* Reads one JSON value as text into 's'. */
+/* Reads one JSON value as text, appending it to 's'. */
 static void
 json_read_value_text(struct import_reader *r, struct ds *s)
 {
+    size_t start = s->length;
     int depth = 0;
     bool in_string = false;
 
-    ds_clear(s);
     for (;;) {
         int c = reader_peek(r);
         if (c == EOF) {
@@ -3360,7 +3365,7 @@ json_read_value_text(struct import_reader *r, struct ds *s)
             continue;
         }
         if (!depth && (c == ',' || c == ']' || c == '}' || isspace(c))
-            && s->length) {
+            && s->length > start) {
             return;
         }
         reader_getc(r);
@@ -3386,9 +3391,23 @@ json_read_value(struct import_reader *r, unsigned int *line)
      * the message; callers expect objects or know how to tell. */
     json_skip_space(r);
     *line = r->line;
+    ds_put_char(&text, '[');
     json_read_value_text(r, &text);
+    ds_put_char(&text, ']');
+
+    /* The value is wrapped in an array because json_from_string() accepts
+     * only an object or an array at top level. */
     struct json *json = json_from_string(ds_cstr(&text));
     ds_destroy(&text);
+    if (json->type == JSON_ARRAY) {
+        if (json_array(json)->n != 1) {
+            json_destroy(json);
+            import_fatal(r, *line, "syntax error: expected a value");
+        }
+        struct json *value = json_clone(json_array(json)->elems[0]);
+        json_destroy(json);
+        return value;
+    }
     return json;
 }
 
@@ -3711,7 +3730,7 @@ do_hnvctl(const char *args, struct ctl_command *commands, size_t n_commands,
     ovsdb_idl_txn_add_comment(txn, "ovs-hnvctl: %s", args);
 
     ovs = ovsrec_open_vswitch_first(idl);
-    bool wait = wait_for_reload && ovs;
+    bool wait = wait_for_reload && ovs && !dry_run;
     if (wait) {
         ovsdb_idl_txn_increment(txn, &ovs->header_,
                                 &ovsrec_open_vswitch_col_next_cfg, false);
