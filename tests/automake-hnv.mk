@@ -5,6 +5,7 @@ TESTSUITE_AT += \
 	tests/hnv-build.at \
 	tests/hnv-lib.at \
 	tests/hnv-schema.at \
-	tests/hnv-config.at
+	tests/hnv-config.at \
+	tests/hnv-ctl.at
 
 tests_ovstest_SOURCES += tests/test-hnv.c
