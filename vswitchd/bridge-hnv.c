@@ -186,17 +186,25 @@ apply_lookup_records(struct ovsdb_idl *idl)
     const struct ovsrec_hnv_lookup_record *row;
     bool changed = false;
 
+    /* Deletions first, so that a transaction that replaces a row by
+     * another with the same key never looks like a conflict. */
+    OVSREC_HNV_LOOKUP_RECORD_FOR_EACH_TRACKED (row, idl) {
+        if (ovsrec_hnv_lookup_record_is_deleted(row)) {
+            COVERAGE_INC(hnv_row_change);
+            hnv_policy_remove_record(policy, &row->header_.uuid);
+            changed = true;
+        }
+    }
     OVSREC_HNV_LOOKUP_RECORD_FOR_EACH_TRACKED (row, idl) {
         const struct uuid *uuid = &row->header_.uuid;
         struct hnv_record_spec spec;
         char *error;
 
-        COVERAGE_INC(hnv_row_change);
-        changed = true;
         if (ovsrec_hnv_lookup_record_is_deleted(row)) {
-            hnv_policy_remove_record(policy, uuid);
             continue;
         }
+        COVERAGE_INC(hnv_row_change);
+        changed = true;
 
         error = parse_lookup_record(row, &spec);
         if (error) {
@@ -216,17 +224,23 @@ apply_customer_routes(struct ovsdb_idl *idl)
     bool changed = false;
 
     OVSREC_HNV_CUSTOMER_ROUTE_FOR_EACH_TRACKED (row, idl) {
+        if (ovsrec_hnv_customer_route_is_deleted(row)) {
+            COVERAGE_INC(hnv_row_change);
+            hnv_policy_remove_route(policy, &row->header_.uuid);
+            changed = true;
+        }
+    }
+    OVSREC_HNV_CUSTOMER_ROUTE_FOR_EACH_TRACKED (row, idl) {
         const struct uuid *uuid = &row->header_.uuid;
         struct hnv_route route;
         char *rdid = NULL;
         char *error;
 
-        COVERAGE_INC(hnv_row_change);
-        changed = true;
         if (ovsrec_hnv_customer_route_is_deleted(row)) {
-            hnv_policy_remove_route(policy, uuid);
             continue;
         }
+        COVERAGE_INC(hnv_row_change);
+        changed = true;
 
         error = parse_customer_route(row, &route, &rdid);
         if (error) {
@@ -247,16 +261,22 @@ apply_provider_addresses(struct ovsdb_idl *idl)
     bool changed = false;
 
     OVSREC_HNV_PROVIDER_ADDRESS_FOR_EACH_TRACKED (row, idl) {
+        if (ovsrec_hnv_provider_address_is_deleted(row)) {
+            COVERAGE_INC(hnv_row_change);
+            hnv_policy_remove_local_pa(policy, &row->header_.uuid);
+            changed = true;
+        }
+    }
+    OVSREC_HNV_PROVIDER_ADDRESS_FOR_EACH_TRACKED (row, idl) {
         const struct uuid *uuid = &row->header_.uuid;
         struct in6_addr pa;
         char *error;
 
-        COVERAGE_INC(hnv_row_change);
-        changed = true;
         if (ovsrec_hnv_provider_address_is_deleted(row)) {
-            hnv_policy_remove_local_pa(policy, uuid);
             continue;
         }
+        COVERAGE_INC(hnv_row_change);
+        changed = true;
 
         error = hnv_parse_address(row->provider_address, &pa);
         if (!error && row->prefix_length > (hnv_address_is_ipv4(&pa)
