@@ -15,7 +15,7 @@
  */
 
 #include <config.h>
-#include "ofproto/ofproto-dpif-hnv.h"
+#include "ofproto-dpif-hnv.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -23,8 +23,8 @@
 
 #include "hnv/hnv-policy.h"
 #include "hnv/hnv-types.h"
-#include "ofproto/ofproto-dpif.h"
-#include "ofproto/ofproto.h"
+#include "ofproto-dpif.h"
+#include "ofproto.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
 #include "openvswitch/vlog.h"
@@ -91,6 +91,9 @@ ofproto_dpif_set_hnv(struct ofproto *ofproto_,
         ofproto->hnv = hnv;
         VLOG_INFO("%s: HNV enabled, tunnel port %s",
                   ofproto->up.name, s->tunnel_port ? s->tunnel_port : "");
+        VLOG_INFO("%s: this build has the HNV configuration but not yet the "
+                  "HNV forwarding stage: the bridge forwards with stock "
+                  "NORMAL, without tenant isolation", ofproto->up.name);
     } else if (hnv->policy == s->policy
                && hnv->policy_seqno == s->policy_seqno
                && !strcmp(hnv->tunnel_port, s->tunnel_port
@@ -230,7 +233,7 @@ format_delivery(const struct hnv_policy *policy,
     } else {
         ds_put_format(s, "rule %s to PA ", hnv_rule_to_string(spec->rule));
         hnv_format_address(&spec->pa, s);
-        ds_put_cstr(s, "\n");
+        ds_put_char(s, '\n');
     }
 }
 
@@ -251,7 +254,7 @@ explain_lookup(const struct hnv_policy *policy, uint32_t vsid,
                   "route)");
     ds_put_cstr(s, "destination: ");
     hnv_format_address(dst, s);
-    ds_put_cstr(s, "\n");
+    ds_put_char(s, '\n');
 
     rec = hnv_policy_lookup(policy, vsid, dst, NULL);
     if (rec && !hnv_address_is_wildcard(dst)) {
@@ -278,7 +281,7 @@ explain_lookup(const struct hnv_policy *policy, uint32_t vsid,
     } else {
         ds_put_cstr(s, "next hop ");
         hnv_format_address(&route->next_hop, s);
-        ds_put_cstr(s, "\n");
+        ds_put_char(s, '\n');
         next_hop = &route->next_hop;
     }
 
@@ -292,7 +295,7 @@ explain_lookup(const struct hnv_policy *policy, uint32_t vsid,
     }
     ds_put_cstr(s, "record: ");
     format_record(rec, s);
-    ds_put_cstr(s, "\n");
+    ds_put_char(s, '\n');
     format_delivery(policy, rec, s);
 }
 
@@ -335,13 +338,6 @@ error:
 void
 ofproto_dpif_hnv_init(void)
 {
-    static bool registered;
-
-    if (registered) {
-        return;
-    }
-    registered = true;
-
     unixctl_command_register("hnv/show", "[bridge]", 0, 1,
                              hnv_unixctl_show, NULL);
     unixctl_command_register("hnv/lookup", "bridge vsid address", 3, 3,

@@ -34,7 +34,11 @@
  *   hnv/lookup BRIDGE VSID ADDR   what the policy says about a packet to
  *                                 ADDR from a VM of VSID
  *
- * Everything here runs in the main thread. */
+ * Everything here runs in the main thread and 'ofproto->hnv' is freed
+ * without RCU: the forwarding stage, which runs in handler and revalidator
+ * threads, must get these settings through the translation layer's
+ * RCU-protected configuration (xlate_ofproto_set()), never through
+ * 'ofproto->hnv'. */
 
 struct ofproto;
 struct ofproto_dpif;

@@ -1191,9 +1191,13 @@ test_policy_conflicts(void)
     CHECK(stats(p).n_conflicts == 4);
     CHECK(lookup_rd_id(p, 5000, "10.0.0.77") == 50);
     CHECK(lookup_rd_id(p, 6000, "10.0.0.77") == 50);
-    CHECK(lookup_id(p, 5000, "10.0.0.77", NULL) == 51);
+    /* The loser in the routing domain is invisible in its own VSID too:
+     * otherwise it would receive traffic that it could never send back. */
+    CHECK(lookup_id(p, 5000, "10.0.0.77", NULL) == 0);
+    CHECK(lookup_id(p, 6000, "10.0.0.77", NULL) == 50);
     remove_record(p, 50);
     CHECK(lookup_rd_id(p, 6000, "10.0.0.77") == 51);
+    CHECK(lookup_id(p, 5000, "10.0.0.77", NULL) == 51);
 
     /* A VSID named by routes of two domains: the first RDID wins. */
     set_route(p, 3, RD2, 6000, "10.0.2.0/24", "0.0.0.0", 255);
@@ -1495,6 +1499,9 @@ model_rd_key(const struct model *m, uint32_t vsid)
                               : (const void *) &model_vsids[i];
 }
 
+static uint32_t model_lookup_in_rd(const struct model *, uint32_t vsid,
+                                   const struct in6_addr *ca);
+
 static uint32_t
 model_lookup(const struct model *m, uint32_t vsid, const struct in6_addr *ca,
              const struct eth_addr *mac_)
@@ -1513,6 +1520,10 @@ model_lookup(const struct model *m, uint32_t vsid, const struct in6_addr *ca,
         }
     }
     if (best && mac_ && !eth_addr_equals(m->records[best].mac, *mac_)) {
+        return 0;
+    }
+    /* A record that loses in its routing domain is invisible. */
+    if (best && !wildcard && model_lookup_in_rd(m, vsid, ca) != best) {
         return 0;
     }
     return best;

@@ -55,6 +55,8 @@ bridge_hnv_init(struct ovsdb_idl *idl)
         &ovsrec_hnv_customer_route_col_metric,
         &ovsrec_hnv_provider_address_col_provider_address,
         &ovsrec_hnv_provider_address_col_prefix_length,
+        /* Only to see the IDL resynchronise: see bridge_hnv_run(). */
+        &ovsrec_open_vswitch_col_bridges,
     };
     /* Columns the switch never reads: not worth a copy of every row. */
     static const struct ovsdb_idl_column *omitted[] = {
@@ -87,12 +89,6 @@ bridge_hnv_exit(void)
 {
     hnv_policy_destroy(policy);
     policy = NULL;
-}
-
-const struct hnv_policy *
-bridge_hnv_policy(void)
-{
-    return policy;
 }
 
 /* Logs that the row with 'uuid' in 'table' is left out of the policy
@@ -135,16 +131,18 @@ parse_lookup_record(const struct ovsrec_hnv_lookup_record *row,
     if (row->rule && !hnv_rule_from_string(row->rule, &spec->rule)) {
         return xasprintf("%s: unknown rule", row->rule);
     }
-    if (row->type) {
-        if (!hnv_type_from_string(row->type, &spec->type)) {
-            return xasprintf("%s: unknown type", row->type);
-        }
-    } else {
-        /* WS2012 data has no types: a wildcard CA means an edge gateway. */
-        spec->type = (hnv_address_is_wildcard(&spec->ca)
-                      ? HNV_TYPE_GATEWAY_WILDCARD : HNV_TYPE_STATIC);
+    spec->type = HNV_TYPE_STATIC;
+    if (row->type && !hnv_type_from_string(row->type, &spec->type)) {
+        return xasprintf("%s: unknown type", row->type);
     }
-    return hnv_check_ca_type(&spec->ca, spec->type);
+    if (hnv_address_is_wildcard(&spec->ca)
+        && (spec->type == HNV_TYPE_STATIC
+            || spec->type == HNV_TYPE_DYNAMIC)) {
+        /* WS2012 data: a wildcard CA of any type is an edge gateway.
+         * (ovs-hnvctl refuses to write this; other writers may.) */
+        spec->type = HNV_TYPE_GATEWAY_WILDCARD;
+    }
+    return hnv_check_record_addresses(&spec->ca, spec->mac, &spec->pa);
 }
 
 /* Parses the customer route 'row' into 'route' and '*rdid' (canonical,
@@ -153,7 +151,6 @@ static char *
 parse_customer_route(const struct ovsrec_hnv_customer_route *row,
                      struct hnv_route *route, char **rdid)
 {
-    unsigned int next_hop_plen;
     char *error;
 
     if (!hnv_vsid_is_valid(row->vsid)) {
@@ -172,8 +169,8 @@ parse_customer_route(const struct ovsrec_hnv_customer_route *row,
     if (error) {
         return error;
     }
-    next_hop_plen = hnv_address_is_ipv4(&route->next_hop) ? 32 : 128;
-    if (hnv_address_is_ipv4(&route->prefix) != (next_hop_plen == 32)) {
+    if (hnv_address_is_ipv4(&route->prefix)
+        != hnv_address_is_ipv4(&route->next_hop)) {
         return xasprintf("%s: next hop %s is of another address family",
                          row->destination_prefix, row->next_hop);
     }
@@ -294,16 +291,52 @@ apply_provider_addresses(struct ovsdb_idl *idl)
     return changed;
 }
 
+/* Whether the IDL resynchronised with the database since the last call:
+ * then it re-sent every row as new, and deletions it missed meanwhile were
+ * never tracked.  The Open_vSwitch row shows up as new exactly then (and at
+ * the first connection). */
+static bool
+idl_resynchronised(struct ovsdb_idl *idl)
+{
+    const struct ovsrec_open_vswitch *ovs;
+
+    OVSREC_OPEN_VSWITCH_FOR_EACH_TRACKED (ovs, idl) {
+        if (ovsrec_open_vswitch_is_new(ovs)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+row_exists(enum hnv_policy_table table, const struct uuid *uuid, void *idl_)
+{
+    const struct ovsdb_idl *idl = idl_;
+
+    switch (table) {
+    case HNV_POLICY_RECORDS:
+        return ovsrec_hnv_lookup_record_get_for_uuid(idl, uuid) != NULL;
+    case HNV_POLICY_ROUTES:
+        return ovsrec_hnv_customer_route_get_for_uuid(idl, uuid) != NULL;
+    case HNV_POLICY_LOCAL_PAS:
+        return ovsrec_hnv_provider_address_get_for_uuid(idl, uuid) != NULL;
+    }
+    OVS_NOT_REACHED();
+}
+
 void
 bridge_hnv_run(struct ovsdb_idl *idl)
 {
     bool changed;
 
-    /* Routes first: they decide the routing domain that records of a VSID
-     * are indexed under. */
     changed = apply_customer_routes(idl);
     changed |= apply_provider_addresses(idl);
     changed |= apply_lookup_records(idl);
+    if (idl_resynchronised(idl)) {
+        /* O(policy), but only after a reconnection. */
+        hnv_policy_sweep(policy, row_exists, idl);
+        changed = true;
+    }
     if (changed) {
         hnv_policy_commit(policy);
     }
@@ -317,12 +350,10 @@ bridge_hnv_configure(struct ofproto *ofproto,
     const struct ovsrec_hnv *hnv = br_cfg->hnv;
 
     if (hnv) {
-        struct hnv_policy_stats stats;
         struct ofproto_hnv_settings s;
 
-        hnv_policy_get_stats(policy, &stats);
         s.policy = policy;
-        s.policy_seqno = stats.n_changes;
+        s.policy_seqno = hnv_policy_get_seqno(policy);
         s.tunnel_port = hnv->tunnel_port;
         s.other_config = &hnv->other_config;
         ofproto_set_hnv(ofproto, &s);

@@ -42,19 +42,25 @@
  *
  * A row that does not parse (a writer other than ovs-hnvctl can store any
  * string) is left out of the policy, logged (rate-limited) and counted in
- * the coverage counter "hnv_bad_row".  Everything here runs in the main
- * thread, the policy's single writer. */
+ * the coverage counter "hnv_bad_row".  When the IDL resynchronises with the
+ * database (after a reconnection it re-sends every row, and deletions made
+ * meanwhile were never tracked), the policy is swept of rows that no longer
+ * exist.  Everything here runs in the main thread, the policy's single
+ * writer.
+ *
+ * Known cost: any database change, HNV rows included, makes bridge_run()
+ * reconfigure every bridge and revalidate every datapath flow of the HNV
+ * bridges.  That is O(bridges and ports), independent of the size of the
+ * policy, but could be avoided for HNV-only changes. */
 
 struct ofproto;
 struct ovsdb_idl;
 struct ovsrec_bridge;
-struct hnv_policy;
 
 void bridge_hnv_init(struct ovsdb_idl *);
 void bridge_hnv_run(struct ovsdb_idl *);
 void bridge_hnv_configure(struct ofproto *, const struct ovsrec_bridge *);
 void bridge_hnv_exit(void);
 
-const struct hnv_policy *bridge_hnv_policy(void);
 
 #endif /* bridge-hnv.h */

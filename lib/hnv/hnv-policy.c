@@ -148,6 +148,7 @@ struct hnv_policy {
     struct hmapx dirty_vsids;   /* Whose domain the commit must recompute. */
     struct hmapx dirty_rds;     /* Whose table the commit must rebuild. */
     uint32_t next_rd_id;
+    bool rd_ids_wrapped;        /* 'next_rd_id' has wrapped around. */
     bool changed;               /* Since the last commit. */
     uint64_t n_conflicts;
     uint64_t n_changes;
@@ -277,8 +278,15 @@ hnv_policy_lookup(const struct hnv_policy *p, uint32_t vsid,
     if (hnv_address_is_wildcard(ca)) {
         return find_vsid_ca(p, vsid, ca, mac, NULL);
     }
+    /* A record that loses to another for the same CA in its routing domain
+     * is invisible through every index, so that the winner alone both
+     * receives and sends (HNV-SPEC 2, conflicts). */
     r = find_vsid_ca(p, vsid, ca, NULL, NULL);
-    return r && (!mac || eth_addr_equals(r->spec.mac, *mac)) ? r : NULL;
+    if (!r || (mac && !eth_addr_equals(r->spec.mac, *mac))
+        || find_rd_ca(p, r->rd_id, ca, NULL, 0) != r) {
+        return NULL;
+    }
+    return r;
 }
 
 /* Whether 'r' is what hnv_policy_lookup() returns for its own key. */
@@ -863,7 +871,15 @@ rd_id_allocate(struct hnv_policy *p)
         const struct hnv_rd *rd;
         bool used = false;
 
-        p->next_rd_id = id == UINT32_MAX ? HNV_RD_ID_MIN : id + 1;
+        if (id == UINT32_MAX) {
+            p->next_rd_id = HNV_RD_ID_MIN;
+            p->rd_ids_wrapped = true;
+        } else {
+            p->next_rd_id = id + 1;
+        }
+        if (!p->rd_ids_wrapped) {
+            return id;
+        }
         HMAP_FOR_EACH (rd, node, &p->rds) {
             if (rd->rd_id == id) {
                 used = true;
@@ -873,7 +889,8 @@ rd_id_allocate(struct hnv_policy *p)
         if (!used) {
             return id;
         }
-        /* Only after 4 billion domains: checking is then affordable. */
+        /* Only after 4 billion domains have been created does an ID need
+         * checking, and even then rarely. */
     }
 }
 
@@ -1179,8 +1196,10 @@ vsid_move(struct hnv_policy *p, struct hnv_vsid *vs, struct hnv_rd *rd)
         hmapx_add(&p->dirty_rds, rd);
     }
     vs->rd = rd;
-    vsid_publish_rd(p, vs);
 
+    /* Re-index the records under the new domain first, then publish the
+     * mapping, so that readers never see the VSID in a domain that does not
+     * hold its records yet. */
     rd_id = vsid_current_rd_id(vs);
     for (i = 0; i < vs->n_records; i++) {
         struct hnv_record *old = vs->records[i];
@@ -1191,6 +1210,7 @@ vsid_move(struct hnv_policy *p, struct hnv_vsid *vs, struct hnv_rd *rd)
         vsid_replace_record(vs, old, new);
         ovsrcu_postpone(free, old);
     }
+    vsid_publish_rd(p, vs);
     for (i = 0; i < vs->n_records; i++) {
         record_check_conflicts(p, vs->records[i], false);
     }
@@ -1324,6 +1344,45 @@ count_used_rds(const struct hnv_policy *p)
         n += rd->n_routes > 0;
     }
     return n;
+}
+
+uint64_t
+hnv_policy_get_seqno(const struct hnv_policy *p)
+{
+    return p->n_changes;
+}
+
+void
+hnv_policy_sweep(struct hnv_policy *p,
+                 bool (*exists)(enum hnv_policy_table, const struct uuid *,
+                                void *aux),
+                 void *aux)
+{
+    struct hnv_route_entry *route;
+    struct hnv_local_pa *pa;
+    struct hnv_record *rec;
+
+    HMAP_FOR_EACH_SAFE (rec, uuid_node, &p->records) {
+        struct uuid uuid = rec->uuid;
+
+        if (!exists(HNV_POLICY_RECORDS, &uuid, aux)) {
+            hnv_policy_remove_record(p, &uuid);
+        }
+    }
+    HMAP_FOR_EACH_SAFE (route, node, &p->routes) {
+        struct uuid uuid = route->uuid;
+
+        if (!exists(HNV_POLICY_ROUTES, &uuid, aux)) {
+            hnv_policy_remove_route(p, &uuid);
+        }
+    }
+    HMAP_FOR_EACH_SAFE (pa, node, &p->local_pas) {
+        struct uuid uuid = pa->uuid;
+
+        if (!exists(HNV_POLICY_LOCAL_PAS, &uuid, aux)) {
+            hnv_policy_remove_local_pa(p, &uuid);
+        }
+    }
 }
 
 void

@@ -425,3 +425,40 @@ hnv_check_ca_type(const struct in6_addr *ca, enum hnv_record_type type)
     }
     return ds_steal_cstr(&s);
 }
+
+/* Whether 'addr' is a multicast or (IPv4) limited-broadcast address. */
+static bool
+address_is_group(const struct in6_addr *addr)
+{
+    if (hnv_address_is_ipv4(addr)) {
+        ovs_be32 ip = in6_addr_get_mapped_ipv4(addr);
+
+        return ip_is_multicast(ip) || ip == htonl(UINT32_MAX);
+    }
+    return ipv6_addr_is_multicast(addr);
+}
+
+char *
+hnv_check_record_addresses(const struct in6_addr *ca,
+                           const struct eth_addr mac,
+                           const struct in6_addr *pa)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (eth_addr_is_multicast(mac) || eth_addr_is_zero(mac)) {
+        hnv_format_mac(mac, &s);
+        ds_put_cstr(&s, ": a VM's MAC address must be unicast and nonzero");
+    } else if (address_is_group(ca)) {
+        hnv_format_address(ca, &s);
+        ds_put_cstr(&s, ": customer address must be unicast");
+    } else if (hnv_address_is_wildcard(pa)) {
+        hnv_format_address(pa, &s);
+        ds_put_cstr(&s, ": wildcard address is not a provider address");
+    } else if (address_is_group(pa)) {
+        hnv_format_address(pa, &s);
+        ds_put_cstr(&s, ": provider address must be unicast");
+    } else {
+        return NULL;
+    }
+    return ds_steal_cstr(&s);
+}

@@ -118,6 +118,15 @@ const char *hnv_type_to_string(enum hnv_record_type);
 char *hnv_check_ca_type(const struct in6_addr *ca, enum hnv_record_type)
     OVS_WARN_UNUSED_RESULT;
 
+/* Whether a lookup record's addresses make sense: a unicast, nonzero MAC, a
+ * customer address that is not multicast or broadcast, a provider address
+ * that is unicast and not a wildcard.  Returns NULL or an error message
+ * naming the offending value. */
+char *hnv_check_record_addresses(const struct in6_addr *ca,
+                                 const struct eth_addr mac,
+                                 const struct in6_addr *pa)
+    OVS_WARN_UNUSED_RESULT;
+
 /* NVGRE key (RFC 7637): VSID in the upper 24 bits, FlowID in the lower 8. */
 static inline uint32_t
 hnv_nvgre_key(uint32_t vsid, uint8_t flow_id)
