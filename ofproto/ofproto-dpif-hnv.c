@@ -114,6 +114,20 @@ ofproto_dpif_set_hnv(struct ofproto *ofproto_,
 }
 
 void
+ofproto_dpif_hnv_policy_changed(const struct hnv_policy *policy,
+                                uint64_t seqno)
+{
+    struct ofproto_dpif_hnv *hnv;
+
+    LIST_FOR_EACH (hnv, list_node, &hnv_bridges) {
+        if (hnv->policy == policy && hnv->policy_seqno != seqno) {
+            hnv->policy_seqno = seqno;
+            request_revalidation(hnv->ofproto);
+        }
+    }
+}
+
+void
 ofproto_dpif_hnv_destroy(struct ofproto_dpif *ofproto)
 {
     hnv_bridge_free(ofproto->hnv);

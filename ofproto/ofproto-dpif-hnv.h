@@ -40,6 +40,8 @@
  * RCU-protected configuration (xlate_ofproto_set()), never through
  * 'ofproto->hnv'. */
 
+#include <stdint.h>
+
 struct ofproto;
 struct ofproto_dpif;
 struct ofproto_hnv_settings;
@@ -48,5 +50,11 @@ void ofproto_dpif_hnv_init(void);
 int ofproto_dpif_set_hnv(struct ofproto *,
                          const struct ofproto_hnv_settings *);
 void ofproto_dpif_hnv_destroy(struct ofproto_dpif *);
+
+/* Tells every bridge that uses 'policy' that it changed ('seqno' is its new
+ * change count): each revalidates its datapath flows. */
+struct hnv_policy;
+void ofproto_dpif_hnv_policy_changed(const struct hnv_policy *policy,
+                                     uint64_t seqno);
 
 #endif /* ofproto-dpif-hnv.h */

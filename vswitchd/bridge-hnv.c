@@ -17,14 +17,21 @@
 #include <config.h>
 #include "bridge-hnv.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 
 #include "coverage.h"
 #include "hnv/hnv-policy.h"
 #include "hnv/hnv-types.h"
+#include "ofproto/ofproto-dpif-hnv.h"
 #include "ofproto/ofproto.h"
+#include "openvswitch/json.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb-cs.h"
+#include "ovsdb-error.h"
 #include "ovsdb-idl.h"
+#include "uuidset.h"
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(bridge_hnv);
@@ -36,59 +43,100 @@ COVERAGE_DEFINE(hnv_row_change);
  * the main thread; read by translation threads through ofproto. */
 static struct hnv_policy *policy;
 
+/* The monitor of the policy tables (see bridge-hnv.h), opened when the
+ * first bridge enables HNV, so that a switch without HNV behaves exactly
+ * as stock Open vSwitch, down to its database connections. */
+static char *db_remote;
+static struct ovsdb_cs *cs;
+
 static struct vlog_rate_limit bad_row_rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
-void
-bridge_hnv_init(struct ovsdb_idl *idl)
+/* The policy tables and the columns the switch reads from them. */
+static const struct {
+    const char *table;
+    const char *columns[7];
+} monitored[] = {
+    { "HNV_Lookup_Record", { "vsid", "customer_address", "mac",
+                             "provider_address", "rule", "type", NULL } },
+    { "HNV_Customer_Route", { "routing_domain", "vsid", "destination_prefix",
+                              "next_hop", "metric", NULL } },
+    { "HNV_Provider_Address", { "provider_address", "prefix_length",
+                                NULL } },
+};
+
+static struct json *
+compose_monitor_requests(const struct json *schema OVS_UNUSED,
+                         void *aux OVS_UNUSED)
 {
-    static const struct ovsdb_idl_column *tracked[] = {
-        &ovsrec_hnv_lookup_record_col_vsid,
-        &ovsrec_hnv_lookup_record_col_customer_address,
-        &ovsrec_hnv_lookup_record_col_mac,
-        &ovsrec_hnv_lookup_record_col_provider_address,
-        &ovsrec_hnv_lookup_record_col_rule,
-        &ovsrec_hnv_lookup_record_col_type,
-        &ovsrec_hnv_customer_route_col_routing_domain,
-        &ovsrec_hnv_customer_route_col_vsid,
-        &ovsrec_hnv_customer_route_col_destination_prefix,
-        &ovsrec_hnv_customer_route_col_next_hop,
-        &ovsrec_hnv_customer_route_col_metric,
-        &ovsrec_hnv_provider_address_col_provider_address,
-        &ovsrec_hnv_provider_address_col_prefix_length,
-        /* Only to see the IDL resynchronise: see bridge_hnv_run(). */
-        &ovsrec_open_vswitch_col_bridges,
-    };
-    /* Columns the switch never reads: not worth a copy of every row. */
-    static const struct ovsdb_idl_column *omitted[] = {
-        &ovsrec_hnv_lookup_record_col_customer_id,
-        &ovsrec_hnv_lookup_record_col_vm_name,
-        &ovsrec_hnv_lookup_record_col_context,
-        &ovsrec_hnv_lookup_record_col_external_ids,
-        &ovsrec_hnv_customer_route_col_external_ids,
-        &ovsrec_hnv_provider_address_col_interface,
-        &ovsrec_hnv_provider_address_col_vlan,
-        &ovsrec_hnv_provider_address_col_external_ids,
-        &ovsrec_hnv_provider_route_col_destination_prefix,
-        &ovsrec_hnv_provider_route_col_next_hop,
-        &ovsrec_hnv_provider_route_col_interface,
-        &ovsrec_hnv_provider_route_col_metric,
-        &ovsrec_hnv_provider_route_col_external_ids,
+    struct json *requests = json_object_create();
+
+    for (size_t i = 0; i < ARRAY_SIZE(monitored); i++) {
+        struct json *columns = json_array_create_empty();
+        struct json *request = json_object_create();
+
+        for (const char *const *c = monitored[i].columns; *c; c++) {
+            json_array_add(columns, json_string_create(*c));
+        }
+        json_object_put(request, "columns", columns);
+        json_object_put(requests, monitored[i].table, request);
+    }
+    return requests;
+}
+
+static const struct ovsdb_cs_ops cs_ops = {
+    .compose_monitor_requests = compose_monitor_requests,
+};
+
+void
+bridge_hnv_init(const char *remote, struct ovsdb_idl *idl)
+{
+    static const struct ovsdb_idl_table_class *tables[] = {
+        &ovsrec_table_hnv_lookup_record,
+        &ovsrec_table_hnv_customer_route,
+        &ovsrec_table_hnv_provider_address,
+        &ovsrec_table_hnv_provider_route,
     };
 
-    policy = hnv_policy_create();
-    for (size_t i = 0; i < ARRAY_SIZE(tracked); i++) {
-        ovsdb_idl_track_add_column(idl, tracked[i]);
+    /* The main IDL replicates none of the policy tables: a table with no
+     * column is not monitored at all. */
+    for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
+        for (size_t j = 0; j < tables[i]->n_columns; j++) {
+            ovsdb_idl_omit(idl, &tables[i]->columns[j]);
+        }
     }
-    for (size_t i = 0; i < ARRAY_SIZE(omitted); i++) {
-        ovsdb_idl_omit(idl, omitted[i]);
+
+    policy = hnv_policy_create();
+    db_remote = xstrdup(remote);
+}
+
+static void
+open_monitor(void)
+{
+    if (!cs) {
+        /* Monitor version 1 ("monitor"): a modified row arrives whole, so
+         * no row needs to be kept here to apply a change. */
+        cs = ovsdb_cs_create(ovsrec_idl_class.database, 1, &cs_ops, NULL);
+        ovsdb_cs_set_remote(cs, db_remote, true);
     }
 }
 
 void
 bridge_hnv_exit(void)
 {
+    ovsdb_cs_destroy(cs);
+    cs = NULL;
     hnv_policy_destroy(policy);
     policy = NULL;
+    free(db_remote);
+    db_remote = NULL;
+}
+
+void
+bridge_hnv_wait(void)
+{
+    if (cs) {
+        ovsdb_cs_wait(cs);
+    }
 }
 
 /* Logs that the row with 'uuid' in 'table' is left out of the policy
@@ -102,38 +150,95 @@ report_bad_row(const char *table, const struct uuid *uuid, char *error)
     free(error);
 }
 
-/* Parses the lookup record 'row' into 'spec'.  Returns NULL or an error
+/* Column values, from the OVSDB JSON of a row.  An optional column is
+ * ["set", []] when empty and the bare atom otherwise. */
+
+static bool
+column_is_empty(const struct json *json)
+{
+    return (json->type == JSON_ARRAY && json->array.n == 2
+            && json->array.elems[0]->type == JSON_STRING
+            && !strcmp(json_string(json->array.elems[0]), "set")
+            && json->array.elems[1]->type == JSON_ARRAY
+            && !json->array.elems[1]->array.n);
+}
+
+/* Stores in '*s' the string in column 'name' of 'row', or NULL if the
+ * column is 'optional' and empty.  Returns NULL or an error message. */
+static char *
+get_string(const struct shash *row, const char *name, bool optional,
+           const char **s)
+{
+    const struct json *json = shash_find_data(row, name);
+
+    *s = NULL;
+    if (json && json->type == JSON_STRING) {
+        *s = json_string(json);
+        return NULL;
+    } else if (json && optional && column_is_empty(json)) {
+        return NULL;
+    }
+    return xasprintf("column %s missing or not a string", name);
+}
+
+/* Stores in '*value' the integer in column 'name' of 'row'; if the column is
+ * 'optional' and empty, stores 'dflt'.  Returns NULL or an error message. */
+static char *
+get_integer(const struct shash *row, const char *name, bool optional,
+            int64_t dflt, int64_t *value)
+{
+    const struct json *json = shash_find_data(row, name);
+
+    if (json && json->type == JSON_INTEGER) {
+        *value = json_integer(json);
+        return NULL;
+    } else if (json && optional && column_is_empty(json)) {
+        *value = dflt;
+        return NULL;
+    }
+    return xasprintf("column %s missing or not an integer", name);
+}
+
+static char *
+parse_vsid(int64_t vsid, uint32_t *out)
+{
+    if (!hnv_vsid_is_valid(vsid)) {
+        return xasprintf("%"PRId64": VSID out of range %d..%d",
+                         vsid, HNV_VSID_MIN, HNV_VSID_MAX);
+    }
+    *out = vsid;
+    return NULL;
+}
+
+/* Parses lookup record 'row' into 'spec'.  Returns NULL or an error
  * message for the caller to free. */
 static char *
-parse_lookup_record(const struct ovsrec_hnv_lookup_record *row,
-                    struct hnv_record_spec *spec)
+parse_lookup_record(const struct shash *row, struct hnv_record_spec *spec)
 {
+    const char *ca, *mac, *pa, *rule, *type;
     char *error;
+    int64_t vsid;
 
-    if (!hnv_vsid_is_valid(row->vsid)) {
-        return xasprintf("%"PRId64": VSID out of range %d..%d",
-                         row->vsid, HNV_VSID_MIN, HNV_VSID_MAX);
-    }
-    spec->vsid = row->vsid;
-
-    error = hnv_parse_address(row->customer_address, &spec->ca);
-    if (!error) {
-        error = hnv_parse_mac(row->mac, &spec->mac);
-    }
-    if (!error) {
-        error = hnv_parse_address(row->provider_address, &spec->pa);
-    }
-    if (error) {
+    if ((error = get_integer(row, "vsid", false, 0, &vsid))
+        || (error = get_string(row, "customer_address", false, &ca))
+        || (error = get_string(row, "mac", false, &mac))
+        || (error = get_string(row, "provider_address", false, &pa))
+        || (error = get_string(row, "rule", true, &rule))
+        || (error = get_string(row, "type", true, &type))
+        || (error = parse_vsid(vsid, &spec->vsid))
+        || (error = hnv_parse_address(ca, &spec->ca))
+        || (error = hnv_parse_mac(mac, &spec->mac))
+        || (error = hnv_parse_address(pa, &spec->pa))) {
         return error;
     }
 
     spec->rule = HNV_RULE_ENCAP;
-    if (row->rule && !hnv_rule_from_string(row->rule, &spec->rule)) {
-        return xasprintf("%s: unknown rule", row->rule);
+    if (rule && !hnv_rule_from_string(rule, &spec->rule)) {
+        return xasprintf("%s: unknown rule", rule);
     }
     spec->type = HNV_TYPE_STATIC;
-    if (row->type && !hnv_type_from_string(row->type, &spec->type)) {
-        return xasprintf("%s: unknown type", row->type);
+    if (type && !hnv_type_from_string(type, &spec->type)) {
+        return xasprintf("%s: unknown type", type);
     }
     if (hnv_address_is_wildcard(&spec->ca)
         && (spec->type == HNV_TYPE_STATIC
@@ -145,202 +250,222 @@ parse_lookup_record(const struct ovsrec_hnv_lookup_record *row,
     return hnv_check_record_addresses(&spec->ca, spec->mac, &spec->pa);
 }
 
-/* Parses the customer route 'row' into 'route' and '*rdid' (canonical,
+/* Parses customer route 'row' into 'route' and '*rdid' (canonical,
  * malloc()'d).  Returns NULL or an error message for the caller to free. */
 static char *
-parse_customer_route(const struct ovsrec_hnv_customer_route *row,
-                     struct hnv_route *route, char **rdid)
+parse_customer_route(const struct shash *row, struct hnv_route *route,
+                     char **rdid)
 {
+    const char *rd, *prefix, *next_hop;
+    int64_t vsid, metric;
     char *error;
 
-    if (!hnv_vsid_is_valid(row->vsid)) {
-        return xasprintf("%"PRId64": VSID out of range %d..%d",
-                         row->vsid, HNV_VSID_MIN, HNV_VSID_MAX);
-    }
-    route->vsid = row->vsid;
-    route->metric = (row->n_metric
-                     ? *row->metric : HNV_DEFAULT_ROUTE_METRIC);
-
-    error = hnv_parse_prefix(row->destination_prefix, &route->prefix,
-                             &route->plen);
-    if (!error) {
-        error = hnv_parse_address(row->next_hop, &route->next_hop);
-    }
-    if (error) {
+    if ((error = get_string(row, "routing_domain", false, &rd))
+        || (error = get_integer(row, "vsid", false, 0, &vsid))
+        || (error = get_string(row, "destination_prefix", false, &prefix))
+        || (error = get_string(row, "next_hop", false, &next_hop))
+        || (error = get_integer(row, "metric", true,
+                                HNV_DEFAULT_ROUTE_METRIC, &metric))
+        || (error = parse_vsid(vsid, &route->vsid))
+        || (error = hnv_parse_prefix(prefix, &route->prefix, &route->plen))
+        || (error = hnv_parse_address(next_hop, &route->next_hop))) {
         return error;
     }
+    if (metric < 0 || metric > UINT32_MAX) {
+        return xasprintf("%"PRId64": metric out of range", metric);
+    }
+    route->metric = metric;
     if (hnv_address_is_ipv4(&route->prefix)
         != hnv_address_is_ipv4(&route->next_hop)) {
         return xasprintf("%s: next hop %s is of another address family",
-                         row->destination_prefix, row->next_hop);
+                         prefix, next_hop);
     }
-    return hnv_parse_rdid(row->routing_domain, rdid);
+    return hnv_parse_rdid(rd, rdid);
+}
+
+/* Parses provider address 'row' into 'pa' and 'plen'. */
+static char *
+parse_provider_address(const struct shash *row, struct in6_addr *pa,
+                       unsigned int *plen)
+{
+    const char *address;
+    int64_t prefix_length;
+    char *error;
+
+    if ((error = get_string(row, "provider_address", false, &address))
+        || (error = get_integer(row, "prefix_length", false, 0,
+                                &prefix_length))
+        || (error = hnv_parse_address(address, pa))) {
+        return error;
+    }
+    if (prefix_length < 0
+        || prefix_length > (hnv_address_is_ipv4(pa) ? 32 : 128)) {
+        return xasprintf("%"PRId64": prefix length out of range for %s",
+                         prefix_length, address);
+    }
+    *plen = prefix_length;
+    return NULL;
+}
+
+static void
+apply_lookup_record(const struct ovsdb_cs_row_update *ru)
+{
+    struct hnv_record_spec spec;
+    char *error;
+
+    if (ru->type == OVSDB_CS_ROW_DELETE) {
+        hnv_policy_remove_record(policy, &ru->row_uuid);
+    } else if ((error = parse_lookup_record(ru->columns, &spec))) {
+        hnv_policy_remove_record(policy, &ru->row_uuid);
+        report_bad_row("HNV_Lookup_Record", &ru->row_uuid, error);
+    } else {
+        hnv_policy_set_record(policy, &ru->row_uuid, &spec);
+    }
+}
+
+static void
+apply_customer_route(const struct ovsdb_cs_row_update *ru)
+{
+    struct hnv_route route;
+    char *rdid = NULL;
+    char *error;
+
+    if (ru->type == OVSDB_CS_ROW_DELETE) {
+        hnv_policy_remove_route(policy, &ru->row_uuid);
+    } else if ((error = parse_customer_route(ru->columns, &route, &rdid))) {
+        hnv_policy_remove_route(policy, &ru->row_uuid);
+        report_bad_row("HNV_Customer_Route", &ru->row_uuid, error);
+    } else {
+        hnv_policy_set_route(policy, &ru->row_uuid, rdid, &route);
+    }
+    free(rdid);
+}
+
+static void
+apply_provider_address(const struct ovsdb_cs_row_update *ru)
+{
+    unsigned int plen = 0;
+    struct in6_addr pa;
+    char *error;
+
+    if (ru->type == OVSDB_CS_ROW_DELETE) {
+        hnv_policy_remove_local_pa(policy, &ru->row_uuid);
+    } else if ((error = parse_provider_address(ru->columns, &pa, &plen))) {
+        hnv_policy_remove_local_pa(policy, &ru->row_uuid);
+        report_bad_row("HNV_Provider_Address", &ru->row_uuid, error);
+    } else {
+        hnv_policy_set_local_pa(policy, &ru->row_uuid, &pa, plen);
+    }
+}
+
+/* Applies the row updates 'tu' of one table: deletions first, so that a
+ * transaction that replaces a row by another with the same key never looks
+ * like a conflict.  Adds every row that still exists to 'seen', if
+ * nonnull.  Returns the number of rows applied. */
+static size_t
+apply_table_update(const struct ovsdb_cs_table_update *tu,
+                   struct uuidset *seen)
+{
+    void (*apply)(const struct ovsdb_cs_row_update *);
+
+    if (!strcmp(tu->table_name, "HNV_Lookup_Record")) {
+        apply = apply_lookup_record;
+    } else if (!strcmp(tu->table_name, "HNV_Customer_Route")) {
+        apply = apply_customer_route;
+    } else if (!strcmp(tu->table_name, "HNV_Provider_Address")) {
+        apply = apply_provider_address;
+    } else {
+        return 0;
+    }
+
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < tu->n; i++) {
+            const struct ovsdb_cs_row_update *ru = &tu->row_updates[i];
+            bool is_delete = ru->type == OVSDB_CS_ROW_DELETE;
+
+            if (is_delete == !pass) {
+                apply(ru);
+                if (seen && !is_delete) {
+                    uuidset_insert(seen, &ru->row_uuid);
+                }
+            }
+        }
+    }
+    COVERAGE_ADD(hnv_row_change, tu->n);
+    return tu->n;
 }
 
 static bool
-apply_lookup_records(struct ovsdb_idl *idl)
+row_was_seen(enum hnv_policy_table table OVS_UNUSED, const struct uuid *uuid,
+             void *seen)
 {
-    const struct ovsrec_hnv_lookup_record *row;
-    bool changed = false;
-
-    /* Deletions first, so that a transaction that replaces a row by
-     * another with the same key never looks like a conflict. */
-    OVSREC_HNV_LOOKUP_RECORD_FOR_EACH_TRACKED (row, idl) {
-        if (ovsrec_hnv_lookup_record_is_deleted(row)) {
-            COVERAGE_INC(hnv_row_change);
-            hnv_policy_remove_record(policy, &row->header_.uuid);
-            changed = true;
-        }
-    }
-    OVSREC_HNV_LOOKUP_RECORD_FOR_EACH_TRACKED (row, idl) {
-        const struct uuid *uuid = &row->header_.uuid;
-        struct hnv_record_spec spec;
-        char *error;
-
-        if (ovsrec_hnv_lookup_record_is_deleted(row)) {
-            continue;
-        }
-        COVERAGE_INC(hnv_row_change);
-        changed = true;
-
-        error = parse_lookup_record(row, &spec);
-        if (error) {
-            hnv_policy_remove_record(policy, uuid);
-            report_bad_row("HNV_Lookup_Record", uuid, error);
-        } else {
-            hnv_policy_set_record(policy, uuid, &spec);
-        }
-    }
-    return changed;
+    return uuidset_find(seen, uuid) != NULL;
 }
 
-static bool
-apply_customer_routes(struct ovsdb_idl *idl)
+/* Applies one update from the database.  An update with 'clear' set (the
+ * reply to a new monitor, after every connection) holds the whole content
+ * of the tables: whatever the policy has beyond it was deleted meanwhile. */
+static size_t
+apply_update(const struct ovsdb_cs_update_event *update)
 {
-    const struct ovsrec_hnv_customer_route *row;
-    bool changed = false;
+    struct ovsdb_cs_db_update *du;
+    struct ovsdb_error *error;
+    struct uuidset seen;
+    size_t n = 0;
 
-    OVSREC_HNV_CUSTOMER_ROUTE_FOR_EACH_TRACKED (row, idl) {
-        if (ovsrec_hnv_customer_route_is_deleted(row)) {
-            COVERAGE_INC(hnv_row_change);
-            hnv_policy_remove_route(policy, &row->header_.uuid);
-            changed = true;
-        }
+    error = ovsdb_cs_parse_db_update(update->table_updates, update->version,
+                                     &du);
+    if (error) {
+        char *s = ovsdb_error_to_string_free(error);
+        VLOG_WARN("cannot parse HNV policy update: %s", s);
+        free(s);
+        return 0;
     }
-    OVSREC_HNV_CUSTOMER_ROUTE_FOR_EACH_TRACKED (row, idl) {
-        const struct uuid *uuid = &row->header_.uuid;
-        struct hnv_route route;
-        char *rdid = NULL;
-        char *error;
 
-        if (ovsrec_hnv_customer_route_is_deleted(row)) {
-            continue;
-        }
-        COVERAGE_INC(hnv_row_change);
-        changed = true;
-
-        error = parse_customer_route(row, &route, &rdid);
-        if (error) {
-            hnv_policy_remove_route(policy, uuid);
-            report_bad_row("HNV_Customer_Route", uuid, error);
-        } else {
-            hnv_policy_set_route(policy, uuid, rdid, &route);
-        }
-        free(rdid);
+    uuidset_init(&seen);
+    for (size_t i = 0; i < du->n; i++) {
+        n += apply_table_update(&du->table_updates[i],
+                                update->clear ? &seen : NULL);
     }
-    return changed;
+    if (update->clear) {
+        hnv_policy_sweep(policy, row_was_seen, &seen);
+        n++;
+    }
+    uuidset_destroy(&seen);
+    ovsdb_cs_db_update_destroy(du);
+    return n;
 }
 
-static bool
-apply_provider_addresses(struct ovsdb_idl *idl)
-{
-    const struct ovsrec_hnv_provider_address *row;
-    bool changed = false;
-
-    OVSREC_HNV_PROVIDER_ADDRESS_FOR_EACH_TRACKED (row, idl) {
-        if (ovsrec_hnv_provider_address_is_deleted(row)) {
-            COVERAGE_INC(hnv_row_change);
-            hnv_policy_remove_local_pa(policy, &row->header_.uuid);
-            changed = true;
-        }
-    }
-    OVSREC_HNV_PROVIDER_ADDRESS_FOR_EACH_TRACKED (row, idl) {
-        const struct uuid *uuid = &row->header_.uuid;
-        struct in6_addr pa;
-        char *error;
-
-        if (ovsrec_hnv_provider_address_is_deleted(row)) {
-            continue;
-        }
-        COVERAGE_INC(hnv_row_change);
-        changed = true;
-
-        error = hnv_parse_address(row->provider_address, &pa);
-        if (!error && row->prefix_length > (hnv_address_is_ipv4(&pa)
-                                            ? 32 : 128)) {
-            error = xasprintf("%"PRId64": prefix length too long for %s",
-                              row->prefix_length, row->provider_address);
-        }
-        if (error) {
-            hnv_policy_remove_local_pa(policy, uuid);
-            report_bad_row("HNV_Provider_Address", uuid, error);
-        } else {
-            hnv_policy_set_local_pa(policy, uuid, &pa, row->prefix_length);
-        }
-    }
-    return changed;
-}
-
-/* Whether the IDL resynchronised with the database since the last call:
- * then it re-sent every row as new, and deletions it missed meanwhile were
- * never tracked.  The Open_vSwitch row shows up as new exactly then (and at
- * the first connection). */
-static bool
-idl_resynchronised(struct ovsdb_idl *idl)
-{
-    const struct ovsrec_open_vswitch *ovs;
-
-    OVSREC_OPEN_VSWITCH_FOR_EACH_TRACKED (ovs, idl) {
-        if (ovsrec_open_vswitch_is_new(ovs)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool
-row_exists(enum hnv_policy_table table, const struct uuid *uuid, void *idl_)
-{
-    const struct ovsdb_idl *idl = idl_;
-
-    switch (table) {
-    case HNV_POLICY_RECORDS:
-        return ovsrec_hnv_lookup_record_get_for_uuid(idl, uuid) != NULL;
-    case HNV_POLICY_ROUTES:
-        return ovsrec_hnv_customer_route_get_for_uuid(idl, uuid) != NULL;
-    case HNV_POLICY_LOCAL_PAS:
-        return ovsrec_hnv_provider_address_get_for_uuid(idl, uuid) != NULL;
-    }
-    OVS_NOT_REACHED();
-}
+/* Above this many rows in one batch (a bulk import, the initial load), the
+ * JSON that carried them was large; give its memory, which the C library
+ * would otherwise keep, back to the system. */
+#define BULK_ROWS 10000
 
 void
-bridge_hnv_run(struct ovsdb_idl *idl)
+bridge_hnv_run(void)
 {
-    bool changed;
+    struct ovsdb_cs_event *event;
+    struct ovs_list events;
+    size_t n_changed = 0;
 
-    changed = apply_customer_routes(idl);
-    changed |= apply_provider_addresses(idl);
-    changed |= apply_lookup_records(idl);
-    if (idl_resynchronised(idl)) {
-        /* O(policy), but only after a reconnection. */
-        hnv_policy_sweep(policy, row_exists, idl);
-        changed = true;
+    if (!cs) {
+        return;
     }
-    if (changed) {
-        hnv_policy_commit(policy);
+    ovsdb_cs_run(cs, &events);
+    LIST_FOR_EACH_POP (event, list_node, &events) {
+        if (event->type == OVSDB_CS_EVENT_TYPE_UPDATE) {
+            n_changed += apply_update(&event->update);
+        }
+        ovsdb_cs_event_destroy(event);
     }
-    ovsdb_idl_track_clear(idl);
+
+    if (n_changed && hnv_policy_commit(policy)) {
+        ofproto_dpif_hnv_policy_changed(policy,
+                                        hnv_policy_get_seqno(policy));
+    }
+    if (n_changed >= BULK_ROWS) {
+        malloc_trim(0);
+    }
 }
 
 void
@@ -352,6 +477,7 @@ bridge_hnv_configure(struct ofproto *ofproto,
     if (hnv) {
         struct ofproto_hnv_settings s;
 
+        open_monitor();
         s.policy = policy;
         s.policy_seqno = hnv_policy_get_seqno(policy);
         s.tunnel_port = hnv->tunnel_port;

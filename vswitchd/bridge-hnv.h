@@ -17,50 +17,51 @@
 #ifndef VSWITCHD_BRIDGE_HNV_H
 #define VSWITCHD_BRIDGE_HNV_H 1
 
-/* The HNV tables of the switch database, applied to the host's policy.
+/* The HNV policy tables of the switch database, applied to the host's
+ * policy (lib/hnv/hnv-policy.h).
  *
- * bridge.c calls in here at four points (patches/0005):
+ * The policy tables (HNV_Lookup_Record, HNV_Customer_Route,
+ * HNV_Provider_Address) can hold millions of rows.  ovs-vswitchd's main IDL
+ * would keep a full copy of each row (well over a kilobyte per lookup
+ * record) and reconfigure every bridge on each change, so the policy tables
+ * take another way in:
  *
- *   - bridge_hnv_init(): asks the IDL to track changes to the
- *     HNV_Lookup_Record, HNV_Customer_Route and HNV_Provider_Address tables,
- *     and not to replicate the columns the switch never reads.
+ *   - bridge_hnv_init() removes the policy tables from the main IDL.  When
+ *     the first bridge enables HNV, a second, lightweight monitor of the
+ *     same database opens (lib/ovsdb-cs.h, the layer under the IDL) for
+ *     just the columns the switch reads: a switch without HNV keeps stock
+ *     Open vSwitch's database connections.  It uses monitor version 1, in which a modified row
+ *     arrives whole, so no row is kept here: each update is parsed and
+ *     applied straight to the policy, and the policy is the only copy.
  *
- *   - bridge_hnv_run(), on every pass of bridge_run(): applies the rows
- *     that changed since the last pass -- and only those -- to the host's
- *     'struct hnv_policy' (lib/hnv/hnv-policy.h), then commits the batch.
- *     The cost is proportional to the change, never to the size of the
- *     tables, and a change to any other table costs nothing here.
+ *   - bridge_hnv_run(), on every pass of bridge_run(), applies the updates
+ *     that arrived -- only the rows that changed, deletions first -- then
+ *     commits the batch; when the commit changed anything that forwarding
+ *     reads, the HNV bridges revalidate their datapath flows.  Nothing here
+ *     reconfigures the bridges, and changes to other tables cost nothing
+ *     here.  The reply to each new monitor (at start and after every
+ *     reconnection) holds the tables' whole content: the policy is swept of
+ *     rows deleted while the connection was down.
  *
- *   - bridge_hnv_configure(), for each bridge in bridge_reconfigure(): hands
- *     the bridge's HNV settings (Bridge.hnv) and the policy to ofproto
- *     (ofproto_set_hnv()).  The settings carry the policy's change count,
- *     so a committed policy change makes ofproto revalidate its datapath
- *     flows.  (Any database change, HNV rows included, makes bridge_run()
- *     reconfigure, so this runs after every committed batch.)
+ *   - bridge_hnv_configure(), for each bridge in bridge_reconfigure(), hands
+ *     the bridge's settings (Bridge.hnv, which stays in the main IDL) and
+ *     the policy to ofproto (ofproto_set_hnv()).
  *
- *   - bridge_hnv_exit().
+ *   - bridge_hnv_wait() and bridge_hnv_exit().
  *
  * A row that does not parse (a writer other than ovs-hnvctl can store any
  * string) is left out of the policy, logged (rate-limited) and counted in
- * the coverage counter "hnv_bad_row".  When the IDL resynchronises with the
- * database (after a reconnection it re-sends every row, and deletions made
- * meanwhile were never tracked), the policy is swept of rows that no longer
- * exist.  Everything here runs in the main thread, the policy's single
- * writer.
- *
- * Known cost: any database change, HNV rows included, makes bridge_run()
- * reconfigure every bridge and revalidate every datapath flow of the HNV
- * bridges.  That is O(bridges and ports), independent of the size of the
- * policy, but could be avoided for HNV-only changes. */
+ * the coverage counter "hnv_bad_row".  Everything here runs in the main
+ * thread, the policy's single writer. */
 
 struct ofproto;
 struct ovsdb_idl;
 struct ovsrec_bridge;
 
-void bridge_hnv_init(struct ovsdb_idl *);
-void bridge_hnv_run(struct ovsdb_idl *);
+void bridge_hnv_init(const char *remote, struct ovsdb_idl *);
+void bridge_hnv_run(void);
+void bridge_hnv_wait(void);
 void bridge_hnv_configure(struct ofproto *, const struct ovsrec_bridge *);
 void bridge_hnv_exit(void);
-
 
 #endif /* bridge-hnv.h */
