@@ -48,6 +48,31 @@
  * million records is linear.  Generic database commands that may change
  * anything invalidate the cache, which is rebuilt on next use.
  *
+ * Conditional monitoring: the cache is built from the rows that the IDL
+ * holds, and the IDL holds only the lookup records that the invocation
+ * needs.  The commands are parsed before the IDL connects, so each
+ * command's "pre_*" function (run by run_prerequisites()) adds to a
+ * condition on HNV_Lookup_Record the rows that it and its checks can look
+ * at: add-lookup-record V CA the records with customer address CA in any
+ * VSID (find_ca_conflict() looks only at records of the CA it is given, and
+ * the routing domains come from HNV_Customer_Route, which, like the provider
+ * tables, is small and always monitored whole); set- and del-lookup-record
+ * V CA the records of CA; list-lookup-records the rows its filters select.
+ * The union of these clauses is the condition.  Commands whose checks may
+ * reach any record (add-customer-route: a VSID that joins a routing domain
+ * has all its records checked), or that show everything (import, export,
+ * show, list without filters, del-lookup-record --all) and the generic
+ * database commands make the condition "true": the whole table.  Commands
+ * that never look at records (provider addresses and routes, customer
+ * route deletion and listing) do not monitor the table at all.  So the
+ * cache is only ever asked about rows that are present.
+ *
+ * The condition compares stored text, the cache parsed addresses.  IPv4
+ * text that parses is unique (inet_pton), so "customer_address == canonical
+ * text" selects exactly the rows with that address; IPv6 text is not
+ * unique, so an IPv6 key is fetched by VSID (set, del, list --vsid) or the
+ * whole table is (add, list --ca alone).  See need_records_by_ca().
+ *
  * "import" reads its whole file while the command line is checked (before
  * connecting to the database), so syntax errors are reported with their line
  * numbers before anything happens and the file is read only once even if the
