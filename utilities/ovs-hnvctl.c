@@ -48,6 +48,31 @@
  * million records is linear.  Generic database commands that may change
  * anything invalidate the cache, which is rebuilt on next use.
  *
+ * Conditional monitoring: the cache is built from the rows that the IDL
+ * holds, and the IDL holds only the lookup records that the invocation
+ * needs.  The commands are parsed before the IDL connects, so each
+ * command's "pre_*" function (run by run_prerequisites()) adds to a
+ * condition on HNV_Lookup_Record the rows that it and its checks can look
+ * at: add-lookup-record V CA the records with customer address CA in any
+ * VSID (find_ca_conflict() looks only at records of the CA it is given, and
+ * the routing domains come from HNV_Customer_Route, which, like the provider
+ * tables, is small and always monitored whole); set- and del-lookup-record
+ * V CA the records of CA; list-lookup-records the rows its filters select.
+ * The union of these clauses is the condition.  Commands whose checks may
+ * reach any record (add-customer-route: a VSID that joins a routing domain
+ * has all its records checked), or that show everything (import, export,
+ * show, list without filters, del-lookup-record --all) and the generic
+ * database commands make the condition "true": the whole table.  Commands
+ * that never look at records (provider addresses and routes, customer
+ * route deletion and listing) do not monitor the table at all.  So the
+ * cache is only ever asked about rows that are present.
+ *
+ * The condition compares stored text, the cache parsed addresses.  IPv4
+ * text that parses is unique (inet_pton), so "customer_address == canonical
+ * text" selects exactly the rows with that address; IPv6 text is not
+ * unique, so an IPv6 key is fetched by VSID (set, del, list --vsid) or the
+ * whole table is (add, list --ca alone).  See need_records_by_ca().
+ *
  * "import" reads its whole file while the command line is checked (before
  * connecting to the database), so syntax errors are reported with their line
  * numbers before anything happens and the file is read only once even if the
@@ -1422,10 +1447,79 @@ has_opt(const struct ctl_context *ctx, const char *name)
     return shash_find(&ctx->options, name) != NULL;
 }
 
+/* Conditional monitoring of HNV_Lookup_Record (see the design comment at
+ * the top of the file).  The "pre_*" functions of the commands, which run
+ * before the IDL connects, accumulate here the lookup records that the
+ * invocation needs; run_prerequisites() turns that into the table's
+ * condition. */
+
+/* Did some command register the HNV_Lookup_Record columns? */
+static bool records_monitored;
+
+/* Does some command need every lookup record? */
+static bool records_all;
+
+/* Otherwise, the records needed: a disjunction of clauses on
+ * HNV_Lookup_Record, each on one column. */
+static struct ovsdb_idl_condition records_cond
+    = OVSDB_IDL_CONDITION_INIT(&records_cond);
+
 static void
-pre_policy(struct ctl_context *ctx)
+need_all_records(void)
 {
-    static const struct ovsdb_idl_column *columns[] = {
+    records_all = true;
+}
+
+/* Notes that the command needs the lookup records whose customer address is
+ * 'ca_s' in VSID 'vsid_s' or, if 'vsid_s' is NULL, in every VSID.
+ *
+ * The condition compares the stored text with the canonical text of the
+ * address, while the cache compares parsed addresses.  For IPv4 they agree:
+ * inet_pton() accepts only the dotted-quad form that ovs-hnvctl stores, so a
+ * row whose text differs does not denote the address at all.  IPv6 has many
+ * spellings of one address, and another writer may have used any of them, so
+ * an IPv6 address is looked up by VSID instead (all the VSID's records), or
+ * if the VSID is not given, by fetching all records.
+ *
+ * Values that do not parse add nothing: the command reports them before it
+ * looks at any record. */
+static void
+need_records_by_ca(const char *vsid_s, const char *ca_s)
+{
+    struct in6_addr ca;
+    uint32_t vsid;
+    char *error;
+
+    error = hnv_parse_address(ca_s, &ca);
+    if (error) {
+        free(error);
+        return;
+    }
+    if (hnv_address_is_ipv4(&ca)) {
+        char *s = addr_to_string(&ca);
+        ovsrec_hnv_lookup_record_add_clause_customer_address(
+            &records_cond, OVSDB_F_EQ, s);
+        free(s);
+    } else if (!vsid_s) {
+        need_all_records();
+    } else {
+        error = hnv_parse_vsid(vsid_s, &vsid);
+        if (error) {
+            free(error);
+            return;
+        }
+        ovsrec_hnv_lookup_record_add_clause_vsid(&records_cond, OVSDB_F_EQ,
+                                                 vsid);
+    }
+}
+
+/* Registers the columns of the HNV tables.  With 'records' false, the
+ * command never looks at lookup records, so that table is not monitored at
+ * all by this command. */
+static void
+pre_policy__(struct ctl_context *ctx, bool records)
+{
+    static const struct ovsdb_idl_column *record_columns[] = {
         &ovsrec_hnv_lookup_record_col_vsid,
         &ovsrec_hnv_lookup_record_col_customer_address,
         &ovsrec_hnv_lookup_record_col_mac,
@@ -1435,6 +1529,8 @@ pre_policy(struct ctl_context *ctx)
         &ovsrec_hnv_lookup_record_col_customer_id,
         &ovsrec_hnv_lookup_record_col_vm_name,
         &ovsrec_hnv_lookup_record_col_context,
+    };
+    static const struct ovsdb_idl_column *columns[] = {
         &ovsrec_hnv_customer_route_col_routing_domain,
         &ovsrec_hnv_customer_route_col_vsid,
         &ovsrec_hnv_customer_route_col_destination_prefix,
@@ -1452,6 +1548,93 @@ pre_policy(struct ctl_context *ctx)
 
     for (size_t i = 0; i < ARRAY_SIZE(columns); i++) {
         ovsdb_idl_add_column(ctx->idl, columns[i]);
+    }
+    if (records) {
+        for (size_t i = 0; i < ARRAY_SIZE(record_columns); i++) {
+            ovsdb_idl_add_column(ctx->idl, record_columns[i]);
+        }
+        records_monitored = true;
+    }
+}
+
+/* For commands that need all the records (export, import, add-customer-route,
+ * the list command without filters...). */
+static void
+pre_policy(struct ctl_context *ctx)
+{
+    pre_policy__(ctx, true);
+    need_all_records();
+}
+
+/* For commands that never look at lookup records. */
+static void
+pre_policy_no_records(struct ctl_context *ctx)
+{
+    pre_policy__(ctx, false);
+}
+
+/* add-lookup-record VSID CA ...: the records with CA, in every VSID, so that
+ * both "already exists" and "CA already used in the routing domain" are
+ * decided on rows that are all present (find_ca_conflict() looks only at
+ * records of that CA); the customer routes, which give the routing domains,
+ * are monitored whole.  An IPv6 CA needs all records (see
+ * need_records_by_ca()). */
+static void
+pre_add_lookup_record(struct ctl_context *ctx)
+{
+    pre_policy__(ctx, true);
+    need_records_by_ca(NULL, ctx->argv[2]);
+}
+
+/* set-lookup-record and del-lookup-record VSID CA [MAC]: the records with
+ * that key, which match_records() selects among those present. */
+static void
+pre_lookup_record_key(struct ctl_context *ctx)
+{
+    pre_policy__(ctx, true);
+    if (has_opt(ctx, "--all")) {
+        need_all_records();
+    } else if (ctx->argc >= 3) {
+        need_records_by_ca(ctx->argv[1], ctx->argv[2]);
+    }
+}
+
+/* list-lookup-records: the rows that the filters select (a superset, when
+ * several are given), or all rows. */
+static void
+pre_list_lookup_records(struct ctl_context *ctx)
+{
+    const char *ca_s = opt(ctx, "--ca");
+    const char *pa_s = opt(ctx, "--pa");
+    const char *vsid_s = opt(ctx, "--vsid");
+    struct in6_addr pa;
+    uint32_t vsid;
+    char *error;
+
+    pre_policy__(ctx, true);
+    if (ca_s) {
+        need_records_by_ca(vsid_s, ca_s);
+    } else if (vsid_s) {
+        error = hnv_parse_vsid(vsid_s, &vsid);
+        if (!error) {
+            ovsrec_hnv_lookup_record_add_clause_vsid(&records_cond,
+                                                     OVSDB_F_EQ, vsid);
+        }
+        free(error);
+    } else if (pa_s) {
+        /* As for customer addresses, only IPv4 text is unique. */
+        error = hnv_parse_address(pa_s, &pa);
+        if (!error && hnv_address_is_ipv4(&pa)) {
+            char *s = addr_to_string(&pa);
+            ovsrec_hnv_lookup_record_add_clause_provider_address(
+                &records_cond, OVSDB_F_EQ, s);
+            free(s);
+        } else if (!error) {
+            need_all_records();
+        }
+        free(error);
+    } else {
+        need_all_records();
     }
 }
 
@@ -3707,7 +3890,24 @@ run_prerequisites(struct ctl_command *commands, size_t n_commands,
             ovs_assert(!c->output.string);
             ovs_assert(!c->table);
         }
+
+        /* A generic database command may read any row. */
+        if (!find_hnv_command(c->syntax->name)) {
+            need_all_records();
+        }
     }
+
+    /* Monitor only the lookup records that the commands need, unless one
+     * of them needs all.  A condition with no clauses (the commands need no
+     * record) fetches none. */
+    if (records_monitored) {
+        if (records_all) {
+            ovsdb_idl_condition_clear(&records_cond);
+            ovsdb_idl_condition_add_clause_true(&records_cond);
+        }
+        ovsrec_hnv_lookup_record_set_condition(idl, &records_cond);
+    }
+    ovsdb_idl_condition_destroy(&records_cond);
 }
 
 static bool
@@ -3873,34 +4073,36 @@ hnvctl_exit(int status)
 }
 
 static const struct ctl_command_syntax hnvctl_commands[] = {
-    {"add-lookup-record", 4, 4, "VSID CA MAC PA", pre_policy,
+    {"add-lookup-record", 4, 4, "VSID CA MAC PA", pre_add_lookup_record,
      cmd_add_lookup_record, NULL,
      "--rule=,--type=,--customer-id=,--vm-name=,--context=,--may-exist", RW},
-    {"set-lookup-record", 2, 3, "VSID CA [MAC]", pre_policy,
+    {"set-lookup-record", 2, 3, "VSID CA [MAC]", pre_lookup_record_key,
      cmd_set_lookup_record, NULL,
      "--pa=,--rule=,--customer-id=,--vm-name=,--context=,--if-exists", RW},
-    {"del-lookup-record", 0, 3, "VSID CA [MAC]", pre_policy,
+    {"del-lookup-record", 0, 3, "VSID CA [MAC]", pre_lookup_record_key,
      cmd_del_lookup_record, NULL, "--all,--if-exists", RW},
-    {"list-lookup-records", 0, 0, "", pre_policy, cmd_list_lookup_records,
-     NULL, "--vsid=,--ca=,--pa=,--type=,--columns=", RO},
+    {"list-lookup-records", 0, 0, "", pre_list_lookup_records,
+     cmd_list_lookup_records, NULL, "--vsid=,--ca=,--pa=,--type=,--columns=",
+     RO},
     {"add-customer-route", 4, 5, "RDID VSID PREFIX NEXT-HOP [METRIC]",
      pre_policy, cmd_add_customer_route, NULL, "--may-exist", RW},
-    {"del-customer-route", 3, 3, "RDID VSID PREFIX", pre_policy,
+    {"del-customer-route", 3, 3, "RDID VSID PREFIX", pre_policy_no_records,
      cmd_del_customer_route, NULL, "--if-exists", RW},
-    {"list-customer-routes", 0, 0, "", pre_policy, cmd_list_customer_routes,
-     NULL, "--rdid=,--vsid=,--columns=", RO},
-    {"add-provider-address", 2, 2, "PA/PLEN INTERFACE", pre_policy,
-     cmd_add_provider_address, NULL, "--vlan=,--may-exist", RW},
-    {"del-provider-address", 1, 1, "PA", pre_policy,
+    {"list-customer-routes", 0, 0, "", pre_policy_no_records,
+     cmd_list_customer_routes, NULL, "--rdid=,--vsid=,--columns=", RO},
+    {"add-provider-address", 2, 2, "PA/PLEN INTERFACE",
+     pre_policy_no_records, cmd_add_provider_address, NULL,
+     "--vlan=,--may-exist", RW},
+    {"del-provider-address", 1, 1, "PA", pre_policy_no_records,
      cmd_del_provider_address, NULL, "--if-exists", RW},
-    {"list-provider-addresses", 0, 0, "", pre_policy,
+    {"list-provider-addresses", 0, 0, "", pre_policy_no_records,
      cmd_list_provider_addresses, NULL, "--columns=", RO},
     {"add-provider-route", 3, 4, "PREFIX NEXT-HOP INTERFACE [METRIC]",
-     pre_policy, cmd_add_provider_route, NULL, "--may-exist", RW},
-    {"del-provider-route", 1, 1, "PREFIX", pre_policy,
+     pre_policy_no_records, cmd_add_provider_route, NULL, "--may-exist", RW},
+    {"del-provider-route", 1, 1, "PREFIX", pre_policy_no_records,
      cmd_del_provider_route, NULL, "--if-exists", RW},
-    {"list-provider-routes", 0, 0, "", pre_policy, cmd_list_provider_routes,
-     NULL, "--columns=", RO},
+    {"list-provider-routes", 0, 0, "", pre_policy_no_records,
+     cmd_list_provider_routes, NULL, "--columns=", RO},
     {"enable-bridge", 2, 2, "BRIDGE PORT", pre_switch, cmd_enable_bridge,
      NULL, "", RW},
     {"disable-bridge", 1, 1, "BRIDGE", pre_switch, cmd_disable_bridge, NULL,
