@@ -71,7 +71,7 @@ ofproto_dpif_set_hnv(struct ofproto *ofproto_,
     struct ofproto_dpif *ofproto = CONTAINER_OF(ofproto_, struct ofproto_dpif,
                                                 up);
     struct ofproto_dpif_hnv *hnv = ofproto->hnv;
-    const char *tunnel_port;
+    const char *tunnel_port = s && s->tunnel_port ? s->tunnel_port : "";
 
     if (!s) {
         if (hnv) {
@@ -90,19 +90,17 @@ ofproto_dpif_set_hnv(struct ofproto *ofproto_,
         ovs_list_push_back(&hnv_bridges, &hnv->list_node);
         ofproto->hnv = hnv;
         VLOG_INFO("%s: HNV enabled, tunnel port %s",
-                  ofproto->up.name, s->tunnel_port ? s->tunnel_port : "");
+                  ofproto->up.name, tunnel_port);
         VLOG_INFO("%s: this build has the HNV configuration but not yet the "
                   "HNV forwarding stage: the bridge forwards with stock "
                   "NORMAL, without tenant isolation", ofproto->up.name);
     } else if (hnv->policy == s->policy
                && hnv->policy_seqno == s->policy_seqno
-               && !strcmp(hnv->tunnel_port, s->tunnel_port
-                                            ? s->tunnel_port : "")
+               && !strcmp(hnv->tunnel_port, tunnel_port)
                && smap_equal(&hnv->other_config, s->other_config)) {
         return 0;
     }
 
-    tunnel_port = s->tunnel_port ? s->tunnel_port : "";
     hnv->policy = s->policy;
     hnv->policy_seqno = s->policy_seqno;
     free(hnv->tunnel_port);
