@@ -44,6 +44,7 @@ It prints a report; nothing here is a pass/fail test.
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -60,6 +61,18 @@ def rss_bytes(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def cpu_seconds(pid):
+    """User + system CPU time that process 'pid' has used so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 class Switch:
@@ -166,12 +179,18 @@ def bench_hnv(args):
         vs0, db0 = rss_bytes(sw.pid("ovs-vswitchd")), rss_bytes(
             sw.pid("ovsdb-server"))
 
+        cpu0 = (children_cpu_seconds(), cpu_seconds(sw.pid("ovsdb-server")),
+                cpu_seconds(sw.pid("ovs-vswitchd")))
         t0 = time.time()
         sw.run("ovs-hnvctl", "--timeout=600", "import", policy)
         t_import = time.time() - t0
+        cpu_ctl = children_cpu_seconds() - cpu0[0]
         while records_active(sw) < args.records:
             time.sleep(0.05)
         t_active = time.time() - t0
+        cpu_import = (cpu_ctl,
+                      cpu_seconds(sw.pid("ovsdb-server")) - cpu0[1],
+                      cpu_seconds(sw.pid("ovs-vswitchd")) - cpu0[2])
         time.sleep(1)
         vs1, db1 = rss_bytes(sw.pid("ovs-vswitchd")), rss_bytes(
             sw.pid("ovsdb-server"))
@@ -227,6 +246,7 @@ def bench_hnv(args):
         return {
             "migration_db_ms": [1000 * a for a in lat_db],
             "t_import": t_import, "t_active": t_active,
+            "cpu_import": cpu_import,
             "vswitchd_before": vs0, "vswitchd_after": vs1,
             "ovsdb_before": db0, "ovsdb_after": db1,
             "migration_ms": [1000 * a for a, _ in lat],
@@ -291,6 +311,8 @@ def main():
     h = bench_hnv(args)
     n = args.records
     print("import (one transaction):        %.1f s" % h["t_import"])
+    print("  CPU time during the import:    ovs-hnvctl %.1f s, "
+          "ovsdb-server %.1f s, ovs-vswitchd %.1f s" % h["cpu_import"])
     print("active in ovs-vswitchd:          %.1f s after the import started"
           % h["t_active"])
     print("ovs-vswitchd RSS:                %d -> %d MB, %.0f bytes/record"

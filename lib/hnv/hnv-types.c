@@ -20,7 +20,9 @@
 #include <ctype.h>
 #include <string.h>
 #include "openvswitch/dynamic-string.h"
+#include "sha1.h"
 #include "util.h"
+#include "uuid.h"
 
 /* The GUID that error messages give as an example. */
 #define HNV_RDID_EXAMPLE "{11111111-2222-3333-4444-000000000000}"
@@ -461,4 +463,34 @@ hnv_check_record_addresses(const struct in6_addr *ca,
         return NULL;
     }
     return ds_steal_cstr(&s);
+}
+
+void
+hnv_lookup_record_uuid(uint32_t vsid, const struct in6_addr *ca,
+                       const struct eth_addr mac, struct uuid *uuid)
+{
+    static const char name_space[] = "ovs-hnv lookup record";
+    uint8_t digest[SHA1_DIGEST_SIZE];
+    struct sha1_ctx ctx;
+    ovs_be32 vsid_be = htonl(vsid);
+
+    sha1_init(&ctx);
+    sha1_update(&ctx, name_space, sizeof name_space);
+    sha1_update(&ctx, &vsid_be, sizeof vsid_be);
+    sha1_update(&ctx, ca, sizeof *ca);
+    if (hnv_address_is_wildcard(ca)) {
+        sha1_update(&ctx, &mac, sizeof mac);
+    }
+    sha1_final(&ctx, digest);
+
+    /* RFC 4122 section 4.3: version 5 in the top nibble of time_hi, the
+     * variant 10x in the top bits of clock_seq. */
+    digest[6] = (digest[6] & 0x0f) | 0x50;
+    digest[8] = (digest[8] & 0x3f) | 0x80;
+    for (int i = 0; i < 4; i++) {
+        uuid->parts[i] = (uint32_t) digest[4 * i] << 24
+                         | (uint32_t) digest[4 * i + 1] << 16
+                         | (uint32_t) digest[4 * i + 2] << 8
+                         | digest[4 * i + 3];
+    }
 }

@@ -127,6 +127,17 @@ char *hnv_check_record_addresses(const struct in6_addr *ca,
                                  const struct in6_addr *pa)
     OVS_WARN_UNUSED_RESULT;
 
+/* The row UUID of a lookup record, derived from its key: a name-based
+ * (version 5, SHA-1) UUID of (VSID, CA) or, for a wildcard CA, which may
+ * have several records per VSID, of (VSID, CA, MAC).  ovs-hnvctl inserts
+ * records with these UUIDs so that a single-record change can be addressed
+ * by _uuid, which ovsdb-server resolves in O(1) (see ovs-hnvctl.c).
+ * Nothing depends on them otherwise: records that other tools create with
+ * other UUIDs are valid. */
+struct uuid;
+void hnv_lookup_record_uuid(uint32_t vsid, const struct in6_addr *ca,
+                            const struct eth_addr mac, struct uuid *);
+
 /* NVGRE key (RFC 7637): VSID in the upper 24 bits, FlowID in the lower 8. */
 static inline uint32_t
 hnv_nvgre_key(uint32_t vsid, uint8_t flow_id)
