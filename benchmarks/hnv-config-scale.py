@@ -122,7 +122,10 @@ class Switch:
                 self.run("ovs-appctl", "-t", daemon, "exit")
             except subprocess.CalledProcessError:
                 pass
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if os.environ.get("HNV_BENCH_KEEP"):
+            print("kept %s" % self.dir)
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def gen_policy(path, n_records, n_vsids):
@@ -326,6 +329,8 @@ def main():
           "max %.1f (%d runs; ovs-hnvctl itself: median %.1f ms)"
           % (statistics.median(m), min(m), max(m), len(m),
              statistics.median(h["migration_cmd_ms"])))
+    print("  each run, in order (ms):       "
+          + " ".join("%.1f" % x for x in m))
 
     m = h["migration_db_ms"]
     print("the same, written by row UUID:   median %.1f ms, min %.1f, "
