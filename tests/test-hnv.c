@@ -1435,6 +1435,100 @@ test_policy_format(void)
     hnv_policy_destroy(p);
 }
 
+/* The default gateway of 'vsid' for 'family' as "MAC CA", or "none". */
+static char *
+gateway_string(const struct hnv_policy *p, uint32_t vsid, int family)
+{
+    struct eth_addr m;
+    struct in6_addr ca;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (!hnv_policy_gateway(p, vsid, family, &m, &ca)) {
+        return xstrdup("none");
+    }
+    hnv_format_mac(m, &s);
+    ds_put_char(&s, ' ');
+    hnv_format_address(&ca, &s);
+    return ds_steal_cstr(&s);
+}
+
+static bool
+gateway_is(const struct hnv_policy *p, uint32_t vsid, int family,
+           const char *expected)
+{
+    char *actual = gateway_string(p, vsid, family);
+    bool ok = !strcmp(actual, expected);
+
+    if (!ok) {
+        fprintf(stderr, "gateway of VSID %"PRIu32": %s, expected %s\n",
+                vsid, actual, expected);
+    }
+    free(actual);
+    return ok;
+}
+
+static void
+test_policy_gateways(void)
+{
+    struct hnv_policy *p = hnv_policy_create();
+
+    /* Only gateway records count, and only at commit. */
+    set_record(p, 5, 5000, "10.0.0.5", "00:00:00:00:50:05", "192.168.1.1");
+    set_record(p, 3, 5000, "10.0.0.1", "00:00:00:00:50:01",
+               HNV_GATEWAY_PA_STRING);
+    CHECK(gateway_is(p, 5000, AF_INET, "none"));
+    CHECK(hnv_policy_commit(p));
+    CHECK(gateway_is(p, 5000, AF_INET, "00:00:00:00:50:01 10.0.0.1"));
+    CHECK(gateway_is(p, 5000, AF_INET6, "none"));
+    CHECK(gateway_is(p, 6000, AF_INET, "none"));
+
+    /* Per family; a wildcard gateway record is not a default gateway. */
+    set_record(p, 4, 5000, "2001:db8::1", "00:00:00:00:60:01",
+               HNV_GATEWAY_PA_STRING);
+    set_record(p, 6, 6000, "0.0.0.0", "00:00:00:00:60:02",
+               HNV_GATEWAY_PA_STRING);
+    CHECK(hnv_policy_commit(p));
+    CHECK(gateway_is(p, 5000, AF_INET6, "00:00:00:00:60:01 2001:db8::1"));
+    CHECK(gateway_is(p, 5000, AF_INET, "00:00:00:00:50:01 10.0.0.1"));
+    CHECK(gateway_is(p, 6000, AF_INET, "none"));
+
+    /* Several: the lowest row UUID wins, whatever the order; removing it
+     * makes the next one win. */
+    set_record(p, 2, 5000, "10.0.0.254", "00:00:00:00:50:fe",
+               HNV_GATEWAY_PA_STRING);
+    CHECK(hnv_policy_commit(p));
+    CHECK(gateway_is(p, 5000, AF_INET, "00:00:00:00:50:fe 10.0.0.254"));
+    set_record(p, 9, 5000, "10.0.0.253", "00:00:00:00:50:fd",
+               HNV_GATEWAY_PA_STRING);
+    CHECK(hnv_policy_commit(p));
+    CHECK(gateway_is(p, 5000, AF_INET, "00:00:00:00:50:fe 10.0.0.254"));
+    remove_record(p, 2);
+    CHECK(hnv_policy_commit(p));
+    CHECK(gateway_is(p, 5000, AF_INET, "00:00:00:00:50:01 10.0.0.1"));
+
+    /* A new MAC is published; a record that stops being a gateway, or
+     * moves to another VSID, takes its gateway with it. */
+    set_record(p, 3, 5000, "10.0.0.1", "00:00:00:00:50:11",
+               HNV_GATEWAY_PA_STRING);
+    CHECK(hnv_policy_commit(p));
+    CHECK(gateway_is(p, 5000, AF_INET, "00:00:00:00:50:11 10.0.0.1"));
+    set_record(p, 3, 5000, "10.0.0.1", "00:00:00:00:50:11", "192.168.1.1");
+    CHECK(hnv_policy_commit(p));
+    CHECK(gateway_is(p, 5000, AF_INET, "00:00:00:00:50:fd 10.0.0.253"));
+    set_record(p, 9, 7000, "10.0.0.253", "00:00:00:00:50:fd",
+               HNV_GATEWAY_PA_STRING);
+    CHECK(hnv_policy_commit(p));
+    CHECK(gateway_is(p, 5000, AF_INET, "none"));
+    CHECK(gateway_is(p, 7000, AF_INET, "00:00:00:00:50:fd 10.0.0.253"));
+
+    /* The last record of a VSID gone: nothing left behind. */
+    remove_record(p, 9);
+    CHECK(hnv_policy_commit(p));
+    CHECK(gateway_is(p, 7000, AF_INET, "none"));
+
+    hnv_policy_destroy(p);
+}
+
 static void
 test_policy(struct ovs_cmdl_context *ctx OVS_UNUSED)
 {
@@ -1443,6 +1537,7 @@ test_policy(struct ovs_cmdl_context *ctx OVS_UNUSED)
     test_policy_conflicts();
     test_policy_domains();
     test_policy_local_pas();
+    test_policy_gateways();
     test_policy_format();
     finish("policy");
 }

@@ -122,6 +122,19 @@ struct hnv_local_pa {
     unsigned int plen;          /* Clamped to the family's maximum. */
 };
 
+/* Reader-visible default gateway of a VSID for one address family
+ * (immutable, replaced on a change): the gateway record (PA 169.254.254.254,
+ * a non-wildcard CA) with the lowest row UUID among those of the VSID and
+ * family.  A copy of what forwarding needs, not a pointer to the record, so
+ * that it never outlives what it points to. */
+struct hnv_gateway {
+    struct cmap_node node;      /* In hnv_policy's 'gateways'. */
+    uint32_t vsid;
+    int family;                 /* AF_INET or AF_INET6. */
+    struct eth_addr mac;
+    struct in6_addr ca;
+};
+
 /* The published local provider addresses, sorted by address. */
 struct hnv_pa_set {
     size_t n;
@@ -137,6 +150,7 @@ struct hnv_policy {
     struct cmap vsid_mac;       /* "struct hnv_record"s by (VSID, MAC). */
     struct cmap rd_ca;          /* "struct hnv_record"s by (rd_id, CA). */
     struct cmap vsid_rds;       /* "struct hnv_vsid_rd"s by VSID. */
+    struct cmap gateways;       /* "struct hnv_gateway"s by VSID. */
     OVSRCU_TYPE(struct hnv_pa_set *) pa_set;
 
     /* Writer side. */
@@ -147,6 +161,8 @@ struct hnv_policy {
     struct hmap rds;            /* "struct hnv_rd"s by RDID. */
     struct hmapx dirty_vsids;   /* Whose domain the commit must recompute. */
     struct hmapx dirty_rds;     /* Whose table the commit must rebuild. */
+    struct hmapx dirty_gateways;    /* VSIDs (as uintptr_t) whose gateways
+                                     * the commit must recompute. */
     uint32_t next_rd_id;
     bool rd_ids_wrapped;        /* 'next_rd_id' has wrapped around. */
     bool changed;               /* Since the last commit. */
@@ -327,6 +343,27 @@ hnv_policy_lookup_in_rd(const struct hnv_policy *p, uint32_t vsid,
     return find_rd_ca(p, vsid_rd_id(p, vsid), ca, NULL, 0);
 }
 
+static struct hnv_gateway *gateway_find(const struct hnv_policy *,
+                                        uint32_t vsid, int family);
+
+bool
+hnv_policy_gateway(const struct hnv_policy *p, uint32_t vsid, int family,
+                   struct eth_addr *mac, struct in6_addr *ca)
+{
+    const struct hnv_gateway *gw = gateway_find(p, vsid, family);
+
+    if (!gw) {
+        return false;
+    }
+    if (mac) {
+        *mac = gw->mac;
+    }
+    if (ca) {
+        *ca = gw->ca;
+    }
+    return true;
+}
+
 const char *
 hnv_policy_vsid_rdid(const struct hnv_policy *p, uint32_t vsid)
 {
@@ -418,6 +455,102 @@ hnv_policy_local_pa_for(const struct hnv_policy *p,
     return false;
 }
 
+static struct hnv_vsid *vsid_find(const struct hnv_policy *, uint32_t vsid);
+
+/* Default gateways.  A change to a gateway record marks its VSID; the
+ * commit recomputes the VSID's gateways from its records. */
+
+static bool
+record_is_gateway(const struct hnv_record *rec)
+{
+    return rec->pa_is_gateway && !hnv_address_is_wildcard(&rec->spec.ca);
+}
+
+static void
+gateway_mark_dirty(struct hnv_policy *p, const struct hnv_record *rec)
+{
+    if (record_is_gateway(rec)) {
+        hmapx_add(&p->dirty_gateways,
+                  (void *) (uintptr_t) rec->spec.vsid);
+    }
+}
+
+static struct hnv_gateway *
+gateway_find(const struct hnv_policy *p, uint32_t vsid, int family)
+{
+    struct hnv_gateway *gw;
+
+    CMAP_FOR_EACH_WITH_HASH (gw, node, hash_vsid(vsid), &p->gateways) {
+        if (gw->vsid == vsid && gw->family == family) {
+            return gw;
+        }
+    }
+    return NULL;
+}
+
+static int
+record_family(const struct hnv_record *rec)
+{
+    return hnv_address_is_ipv4(&rec->spec.ca) ? AF_INET : AF_INET6;
+}
+
+/* Publishes the gateway of 'vsid' for 'family' as its records now say. */
+static void
+gateway_update(struct hnv_policy *p, uint32_t vsid, int family)
+{
+    const struct hnv_vsid *vs = vsid_find(p, vsid);
+    const struct hnv_record *best = NULL;
+
+    for (size_t i = 0; vs && i < vs->n_records; i++) {
+        const struct hnv_record *rec = vs->records[i];
+        if (record_is_gateway(rec) && record_family(rec) == family
+            && (!best || uuid_compare_3way(&rec->uuid, &best->uuid) < 0)) {
+            best = rec;
+        }
+    }
+
+    struct hnv_gateway *old = gateway_find(p, vsid, family);
+    if (old && best && eth_addr_equals(old->mac, best->spec.mac)
+        && ipv6_addr_equals(&old->ca, &best->spec.ca)) {
+        return;
+    }
+
+    uint32_t hash = hash_vsid(vsid);
+    if (best) {
+        struct hnv_gateway *new = xmalloc(sizeof *new);
+        new->vsid = vsid;
+        new->family = family;
+        new->mac = best->spec.mac;
+        new->ca = best->spec.ca;
+        if (old) {
+            cmap_replace(&p->gateways, &old->node, &new->node, hash);
+        } else {
+            cmap_insert(&p->gateways, &new->node, hash);
+        }
+    } else if (old) {
+        cmap_remove(&p->gateways, &old->node, hash);
+    } else {
+        return;
+    }
+    if (old) {
+        ovsrcu_postpone(free, old);
+    }
+    p->changed = true;
+}
+
+static void
+gateways_commit(struct hnv_policy *p)
+{
+    struct hmapx_node *node;
+
+    HMAPX_FOR_EACH (node, &p->dirty_gateways) {
+        uint32_t vsid = (uintptr_t) node->data;
+        gateway_update(p, vsid, AF_INET);
+        gateway_update(p, vsid, AF_INET6);
+    }
+    hmapx_clear(&p->dirty_gateways);
+}
+
 /* Creation and destruction. */
 
 struct hnv_policy *
@@ -429,6 +562,7 @@ hnv_policy_create(void)
     cmap_init(&p->vsid_mac);
     cmap_init(&p->rd_ca);
     cmap_init(&p->vsid_rds);
+    cmap_init(&p->gateways);
     ovsrcu_init(&p->pa_set, NULL);
     hmap_init(&p->records);
     hmap_init(&p->routes);
@@ -437,6 +571,7 @@ hnv_policy_create(void)
     hmap_init(&p->rds);
     hmapx_init(&p->dirty_vsids);
     hmapx_init(&p->dirty_rds);
+    hmapx_init(&p->dirty_gateways);
     p->next_rd_id = HNV_RD_ID_MIN;
     return p;
 }
@@ -512,12 +647,18 @@ hnv_policy_destroy(struct hnv_policy *p)
     cmap_destroy(&p->vsid_mac);
     cmap_destroy(&p->rd_ca);
     cmap_destroy(&p->vsid_rds);
+    struct hnv_gateway *gw;
+    CMAP_FOR_EACH (gw, node, &p->gateways) {
+        ovsrcu_postpone(free, gw);
+    }
+    cmap_destroy(&p->gateways);
     hmap_destroy(&p->records);
     hmap_destroy(&p->routes);
     hmap_destroy(&p->local_pas);
     hmap_destroy(&p->vsids);
     hmap_destroy(&p->rds);
     hmapx_destroy(&p->dirty_vsids);
+    hmapx_destroy(&p->dirty_gateways);
     hmapx_destroy(&p->dirty_rds);
     ovsrcu_postpone(free, p);
 }
@@ -787,6 +928,8 @@ record_remove(struct hnv_policy *p, struct hnv_record *rec)
 {
     struct hnv_vsid *vs = vsid_find(p, rec->spec.vsid);
 
+    gateway_mark_dirty(p, rec);
+
     record_unindex(p, rec);
     hmap_remove(&p->records, &rec->uuid_node);
     vsid_remove_record(vs, rec);
@@ -818,6 +961,10 @@ hnv_policy_set_record(struct hnv_policy *p, const struct uuid *uuid,
 
     vs = vsid_get(p, spec->vsid);
     new = record_create(uuid, spec, vsid_current_rd_id(vs));
+    gateway_mark_dirty(p, new);
+    if (old) {
+        gateway_mark_dirty(p, old);
+    }
     if (old && record_same_keys(old, new)) {
         /* Only the PA, rule or type changed: swap the copies in place. */
         record_reindex(p, old, new);
@@ -1311,6 +1458,8 @@ hnv_policy_commit(struct hnv_policy *p)
         }
     }
     hmapx_clear(&p->dirty_rds);
+
+    gateways_commit(p);
 
     changed = p->changed;
     if (changed) {

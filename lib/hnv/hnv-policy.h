@@ -195,6 +195,14 @@ const struct hnv_record *hnv_policy_lookup_in_rd(const struct hnv_policy *,
                                                  uint32_t vsid,
                                                  const struct in6_addr *ca);
 
+/* The default gateway of 'vsid' for 'family' (AF_INET or AF_INET6): the
+ * MAC and customer address of its gateway record (PA 169.254.254.254, not a
+ * wildcard CA; the one with the lowest row UUID if there are several).
+ * Returns false if the VSID has none.  Routed packets leave with the
+ * destination VSID's gateway MAC as their source.  Updated at commit. */
+bool hnv_policy_gateway(const struct hnv_policy *, uint32_t vsid, int family,
+                        struct eth_addr *mac, struct in6_addr *ca);
+
 /* The canonical RDID of the routing domain of 'vsid', or NULL if the VSID
  * has none. */
 const char *hnv_policy_vsid_rdid(const struct hnv_policy *, uint32_t vsid);
