@@ -37,7 +37,9 @@
 #include <unistd.h>
 #include "command-line.h"
 #include "hnv/hnv-policy.h"
+#include "flow.h"
 #include "hnv/hnv-route.h"
+#include "hnv/hnv-stage.h"
 #include "hnv/hnv-types.h"
 #include "openvswitch/dynamic-string.h"
 #include "ovs-atomic.h"
@@ -2165,11 +2167,383 @@ test_bench(struct ovs_cmdl_context *ctx)
     finish("bench");
 }
 
+/* "stage": the forwarding decision (hnv-stage.h) against a small policy.
+ *
+ * Two routing domains use the same addresses: RD1 has VSIDs 5001
+ * (10.0.1.0/24, fd01::/64) and 5002 (10.0.2.0/24) and a default route to an
+ * edge gateway VM at 10.0.2.254 in VSID 5002; RD2 has VSID 6001 with
+ * 10.0.1.0/24 again.  This host's PA is 192.168.1.1. */
+
+#define GW HNV_GATEWAY_PA_STRING
+#define RD1 "{11111111-2222-3333-4444-000000000001}"
+#define RD2 "{11111111-2222-3333-4444-000000000002}"
+
+static struct hnv_policy *
+stage_policy(void)
+{
+    struct hnv_policy *p = hnv_policy_create();
+    struct uuid u = mkuuid(1000);
+    struct in6_addr local = addr("192.168.1.1");
+
+    hnv_policy_set_local_pa(p, &u, &local, 24);
+    set_route(p, 1, RD1, 5001, "10.0.1.0/24", "0.0.0.0", 0);
+    set_route(p, 2, RD1, 5002, "10.0.2.0/24", "0.0.0.0", 0);
+    set_route(p, 3, RD1, 5002, "0.0.0.0/0", "10.0.2.254", 10);
+    set_route(p, 4, RD1, 5001, "fd01::/64", "::", 0);
+    set_route(p, 5, RD2, 6001, "10.0.1.0/24", "0.0.0.0", 0);
+
+    set_record(p, 1, 5001, "10.0.1.5", "00:00:00:00:01:05", "192.168.1.1");
+    set_record(p, 2, 5001, "10.0.1.6", "00:00:00:00:01:06", "192.168.1.2");
+    set_record(p, 3, 5001, "10.0.1.1", "00:00:00:00:01:01", GW);
+    set_record(p, 4, 5002, "10.0.2.7", "00:00:00:00:02:07", "192.168.1.1");
+    set_record(p, 5, 5002, "10.0.2.8", "00:00:00:00:02:08", "192.168.1.3");
+    set_record(p, 6, 5002, "10.0.2.1", "00:00:00:00:02:01", GW);
+    set_record(p, 7, 5002, "10.0.2.254", "00:00:00:00:02:fe", "192.168.1.2");
+    set_record(p, 8, 5002, "0.0.0.0", "00:00:00:00:02:fe", "192.168.1.2");
+    set_record(p, 9, 5001, "fd01::5", "00:00:00:00:01:05", "192.168.1.1");
+    set_record(p, 10, 5001, "fd01::6", "00:00:00:00:01:06", "192.168.1.2");
+    set_record(p, 11, 5001, "fd01::1", "00:00:00:00:01:01", GW);
+    set_record(p, 12, 6001, "10.0.1.5", "00:00:00:00:01:05", "192.168.1.1");
+    set_record(p, 13, 6001, "10.0.1.6", "00:00:00:00:01:06", "192.168.1.1");
+    hnv_policy_commit(p);
+    return p;
+}
+
+static ovs_be32
+ip4(const char *s)
+{
+    struct in6_addr a = addr(s);
+    return in6_addr_get_mapped_ipv4(&a);
+}
+
+static struct flow
+arp_flow(const char *sha, const char *spa, const char *tpa, int op)
+{
+    struct flow f;
+
+    memset(&f, 0, sizeof f);
+    f.dl_type = htons(ETH_TYPE_ARP);
+    f.dl_src = f.arp_sha = mac(sha);
+    f.dl_dst = eth_addr_broadcast;
+    f.nw_src = ip4(spa);
+    f.nw_dst = ip4(tpa);
+    f.nw_proto = op;
+    return f;
+}
+
+static struct flow
+ip_flow(const char *src_mac, const char *dst_mac, const char *src,
+        const char *dst, int ttl)
+{
+    struct flow f;
+
+    memset(&f, 0, sizeof f);
+    f.dl_src = mac(src_mac);
+    f.dl_dst = mac(dst_mac);
+    if (strchr(src, ':')) {
+        f.dl_type = htons(ETH_TYPE_IPV6);
+        f.ipv6_src = addr(src);
+        f.ipv6_dst = addr(dst);
+    } else {
+        f.dl_type = htons(ETH_TYPE_IP);
+        f.nw_src = ip4(src);
+        f.nw_dst = ip4(dst);
+    }
+    f.nw_proto = IPPROTO_TCP;
+    f.nw_ttl = ttl;
+    f.tp_src = htons(40000);
+    f.tp_dst = htons(80);
+    return f;
+}
+
+static struct flow
+ns_flow(const char *src_mac, const char *src, const char *target)
+{
+    struct flow f = ip_flow(src_mac, "33:33:ff:00:00:06", src, "ff02::1:ff00:6",
+                            255);
+    f.nw_proto = IPPROTO_ICMPV6;
+    f.tp_src = htons(ND_NEIGHBOR_SOLICIT);
+    f.tp_dst = htons(0);
+    f.nd_target = addr(target);
+    return f;
+}
+
+static struct flow
+tunnel_flow(uint32_t key, const char *outer_src, const char *src_mac,
+            const char *dst_mac, const char *src, const char *dst)
+{
+    struct flow f = ip_flow(src_mac, dst_mac, src, dst, 64);
+
+    f.tunnel.tun_id = htonll(key);
+    f.tunnel.ip_src = ip4(outer_src);
+    f.tunnel.ip_dst = ip4("192.168.1.1");
+    return f;
+}
+
+/* Runs the stage on 'flow' and checks the decision's words. */
+static void
+check_decision(int line, const struct hnv_policy *p, uint32_t vsid,
+               const struct flow *flow, struct flow_wildcards *wc,
+               const char *expected)
+{
+    struct hnv_decision d;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (vsid) {
+        hnv_stage_from_vm(p, vsid, flow, wc, &d);
+    } else {
+        hnv_stage_from_tunnel(p, flow, wc, &d);
+    }
+    hnv_decision_format(&d, &s);
+    if (strcmp(ds_cstr(&s), expected)) {
+        fail(__FILE__, line, "decision\n  got      %s\n  expected %s",
+             ds_cstr(&s), expected);
+    }
+    ds_destroy(&s);
+}
+#define CHECK_DECISION(P, VSID, FLOW, EXPECTED) \
+    check_decision(__LINE__, P, VSID, FLOW, NULL, EXPECTED)
+
+static void
+test_stage(struct ovs_cmdl_context *ctx OVS_UNUSED)
+{
+    struct hnv_policy *p = stage_policy();
+    struct flow f;
+
+    /* ARP (HNV-SPEC 3.1 step 2). */
+    f = arp_flow("00:00:00:00:01:05", "10.0.1.5", "10.0.1.6", ARP_OP_REQUEST);
+    CHECK_DECISION(p, 5001, &f, "record VSID 5001 10.0.1.6 MAC "
+                   "00:00:00:00:01:06 at PA 192.168.1.2: ARP reply: "
+                   "10.0.1.6 is at 00:00:00:00:01:06");
+    f = arp_flow("00:00:00:00:01:05", "10.0.1.5", "10.0.1.1", ARP_OP_REQUEST);
+    CHECK_DECISION(p, 5001, &f, "record VSID 5001 10.0.1.1 MAC "
+                   "00:00:00:00:01:01 at PA 169.254.254.254: ARP reply: "
+                   "10.0.1.1 is at 00:00:00:00:01:01");
+    f = arp_flow("00:00:00:00:01:05", "10.0.1.5", "10.0.1.99", ARP_OP_REQUEST);
+    CHECK_DECISION(p, 5001, &f, "dropped: no lookup record for the "
+                   "destination");
+    f = arp_flow("00:00:00:00:01:05", "10.0.1.5", "10.0.2.7", ARP_OP_REQUEST);
+    CHECK_DECISION(p, 5001, &f, "dropped: no lookup record for the "
+                   "destination");
+    f = arp_flow("00:00:00:00:01:05", "0.0.0.0", "10.0.1.5", ARP_OP_REQUEST);
+    CHECK_DECISION(p, 5001, &f, "dropped: address probe (ARP from 0.0.0.0, "
+                   "IPv6 DAD)");
+    f = arp_flow("00:00:00:00:01:05", "10.0.1.5", "10.0.1.5", ARP_OP_REQUEST);
+    CHECK_DECISION(p, 5001, &f, "dropped: gratuitous ARP");
+    f = arp_flow("00:00:00:00:01:05", "10.0.1.5", "10.0.1.6", ARP_OP_REPLY);
+    CHECK_DECISION(p, 5001, &f, "dropped: ARP reply or other ARP operation");
+    f = arp_flow("00:00:00:00:01:99", "10.0.1.5", "10.0.1.6", ARP_OP_REQUEST);
+    CHECK_DECISION(p, 5001, &f, "dropped: source address and MAC match no "
+                   "local record");
+    /* The other tenant's addresses are its own. */
+    f = arp_flow("00:00:00:00:01:05", "10.0.1.5", "10.0.1.6", ARP_OP_REQUEST);
+    CHECK_DECISION(p, 6001, &f, "record VSID 6001 10.0.1.6 MAC "
+                   "00:00:00:00:01:06 at PA 192.168.1.1: ARP reply: "
+                   "10.0.1.6 is at 00:00:00:00:01:06");
+
+    /* Neighbor discovery. */
+    f = ns_flow("00:00:00:00:01:05", "fd01::5", "fd01::6");
+    CHECK_DECISION(p, 5001, &f, "record VSID 5001 fd01::6 MAC "
+                   "00:00:00:00:01:06 at PA 192.168.1.2: neighbor "
+                   "advertisement: fd01::6 is at 00:00:00:00:01:06");
+    f = ns_flow("00:00:00:00:01:05", "::", "fd01::5");
+    CHECK_DECISION(p, 5001, &f, "dropped: address probe (ARP from 0.0.0.0, "
+                   "IPv6 DAD)");
+    f = ns_flow("00:00:00:00:01:05", "fd01::5", "fd01::6");
+    f.tp_src = htons(ND_ROUTER_SOLICIT);
+    CHECK_DECISION(p, 5001, &f, "dropped: neighbor discovery other than a "
+                   "solicitation");
+
+    /* Same subnet, by destination address: remote and local records. */
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:06", "10.0.1.5",
+                "10.0.1.6", 64);
+    CHECK_DECISION(p, 5001, &f, "record VSID 5001 10.0.1.6 MAC "
+                   "00:00:00:00:01:06 at PA 192.168.1.2: NVGRE to "
+                   "192.168.1.2 from 192.168.1.1, key 0x138900, MACs "
+                   "00:00:00:00:01:05 -> 00:00:00:00:01:06");
+    /* The inner destination MAC comes from the record. */
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:99:99", "10.0.1.5",
+                "10.0.1.6", 64);
+    CHECK_DECISION(p, 5001, &f, "record VSID 5001 10.0.1.6 MAC "
+                   "00:00:00:00:01:06 at PA 192.168.1.2: NVGRE to "
+                   "192.168.1.2 from 192.168.1.1, key 0x138900, MACs "
+                   "00:00:00:00:01:05 -> 00:00:00:00:01:06");
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:06", "10.0.1.5",
+                "10.0.1.6", 64);
+    CHECK_DECISION(p, 6001, &f, "record VSID 6001 10.0.1.6 MAC "
+                   "00:00:00:00:01:06 at PA 192.168.1.1: delivered locally "
+                   "in VSID 6001, MACs 00:00:00:00:01:05 -> "
+                   "00:00:00:00:01:06");
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:06", "fd01::5",
+                "fd01::6", 64);
+    CHECK_DECISION(p, 5001, &f, "record VSID 5001 fd01::6 MAC "
+                   "00:00:00:00:01:06 at PA 192.168.1.2: NVGRE to "
+                   "192.168.1.2 from 192.168.1.1, key 0x138900, MACs "
+                   "00:00:00:00:01:05 -> 00:00:00:00:01:06");
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:07", "10.0.1.5",
+                "10.0.1.7", 64);
+    CHECK_DECISION(p, 5001, &f, "dropped: no lookup record for the "
+                   "destination");
+
+    /* Routed through the gateway MAC: TTL, MACs, next hops. */
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:01", "10.0.1.5",
+                "10.0.2.8", 64);
+    CHECK_DECISION(p, 5001, &f, "routed by 10.0.2.0/24 to VSID 5002; record "
+                   "VSID 5002 10.0.2.8 MAC 00:00:00:00:02:08 at PA "
+                   "192.168.1.3: NVGRE to 192.168.1.3 from 192.168.1.1, key "
+                   "0x138a00, MACs 00:00:00:00:02:01 -> 00:00:00:00:02:08, "
+                   "TTL - 1");
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:01", "10.0.1.5",
+                "10.0.2.7", 64);
+    CHECK_DECISION(p, 5001, &f, "routed by 10.0.2.0/24 to VSID 5002; record "
+                   "VSID 5002 10.0.2.7 MAC 00:00:00:00:02:07 at PA "
+                   "192.168.1.1: delivered locally in VSID 5002, MACs "
+                   "00:00:00:00:02:01 -> 00:00:00:00:02:07, TTL - 1");
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:01", "10.0.1.5",
+                "8.8.8.8", 64);
+    CHECK_DECISION(p, 5001, &f, "routed by 0.0.0.0/0 to VSID 5002; record "
+                   "VSID 5002 10.0.2.254 MAC 00:00:00:00:02:fe at PA "
+                   "192.168.1.2: NVGRE to 192.168.1.2 from 192.168.1.1, key "
+                   "0x138a00, MACs 00:00:00:00:02:01 -> 00:00:00:00:02:fe, "
+                   "TTL - 1");
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:01", "10.0.1.5",
+                "10.0.2.8", 1);
+    CHECK_DECISION(p, 5001, &f, "routed by 10.0.2.0/24 to VSID 5002; record "
+                   "VSID 5002 10.0.2.8 MAC 00:00:00:00:02:08 at PA "
+                   "192.168.1.3: dropped: TTL or hop limit expired");
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:01", "10.0.1.5",
+                "10.0.2.99", 64);
+    CHECK_DECISION(p, 5001, &f, "routed by 10.0.2.0/24 to VSID 5002; "
+                   "dropped: no lookup record for the destination");
+    /* RD2 has no default route, and no gateway record at all. */
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:01", "10.0.1.5",
+                "10.0.2.8", 64);
+    CHECK_DECISION(p, 6001, &f, "dropped: no lookup record for the "
+                   "destination");
+
+    /* Source validation. */
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:06", "10.0.1.6",
+                "10.0.1.6", 64);
+    CHECK_DECISION(p, 5001, &f, "dropped: source address and MAC match no "
+                   "local record");
+    f = ip_flow("00:00:00:00:01:66", "00:00:00:00:01:06", "10.0.1.5",
+                "10.0.1.6", 64);
+    CHECK_DECISION(p, 5001, &f, "dropped: source address and MAC match no "
+                   "local record");
+
+    /* Other drops. */
+    f = ip_flow("00:00:00:00:01:05", "ff:ff:ff:ff:ff:ff", "10.0.1.5",
+                "10.0.1.255", 64);
+    CHECK_DECISION(p, 5001, &f, "dropped: broadcast or multicast");
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:06", "10.0.1.5",
+                "10.0.1.6", 64);
+    f.dl_type = htons(0x88cc);
+    CHECK_DECISION(p, 5001, &f, "dropped: neither IPv4, IPv6 nor ARP");
+    f.dl_type = htons(ETH_TYPE_IP);
+    f.vlans[0].tci = htons(VLAN_CFI | 10);
+    CHECK_DECISION(p, 5001, &f, "dropped: 802.1Q-tagged frame");
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:01", "10.0.1.5",
+                "10.0.1.1", 64);
+    CHECK_DECISION(p, 5001, &f, "routed by 10.0.1.0/24 to VSID 5001; record "
+                   "VSID 5001 10.0.1.1 MAC 00:00:00:00:01:01 at PA "
+                   "169.254.254.254: dropped: the record's PA is the gateway "
+                   "PA, never a tunnel destination");
+
+    /* From the tunnel (HNV-SPEC 3.2). */
+    f = tunnel_flow(5001 << 8, "192.168.1.2", "00:00:00:00:01:06",
+                    "00:00:00:00:01:05", "10.0.1.6", "10.0.1.5");
+    CHECK_DECISION(p, 0, &f, "record VSID 5001 10.0.1.5 MAC "
+                   "00:00:00:00:01:05 at PA 192.168.1.1: delivered locally "
+                   "in VSID 5001, MACs 00:00:00:00:01:06 -> "
+                   "00:00:00:00:01:05");
+    f.tunnel.tun_id = htonll(5001 << 8 | 0x2a);       /* Any FlowID. */
+    CHECK_DECISION(p, 0, &f, "record VSID 5001 10.0.1.5 MAC "
+                   "00:00:00:00:01:05 at PA 192.168.1.1: delivered locally "
+                   "in VSID 5001, MACs 00:00:00:00:01:06 -> "
+                   "00:00:00:00:01:05");
+    /* Routed by the sender: the source is in another VSID of the RD. */
+    f = tunnel_flow(5002 << 8, "192.168.1.2", "00:00:00:00:02:01",
+                    "00:00:00:00:02:07", "10.0.1.6", "10.0.2.7");
+    CHECK_DECISION(p, 0, &f, "record VSID 5002 10.0.2.7 MAC "
+                   "00:00:00:00:02:07 at PA 192.168.1.1: delivered locally "
+                   "in VSID 5002, MACs 00:00:00:00:02:01 -> "
+                   "00:00:00:00:02:07");
+    /* The edge gateway, for an outside address (wildcard record). */
+    f = tunnel_flow(5002 << 8, "192.168.1.2", "00:00:00:00:02:fe",
+                    "00:00:00:00:02:07", "8.8.8.8", "10.0.2.7");
+    CHECK_DECISION(p, 0, &f, "record VSID 5002 10.0.2.7 MAC "
+                   "00:00:00:00:02:07 at PA 192.168.1.1: delivered locally "
+                   "in VSID 5002, MACs 00:00:00:00:02:fe -> "
+                   "00:00:00:00:02:07");
+    /* Forged: the source does not live at the outer source. */
+    f = tunnel_flow(5001 << 8, "192.168.1.3", "00:00:00:00:01:06",
+                    "00:00:00:00:01:05", "10.0.1.6", "10.0.1.5");
+    CHECK_DECISION(p, 0, &f, "dropped: inner source does not live at the "
+                   "outer source PA");
+    f = tunnel_flow(6001 << 8, "192.168.1.2", "00:00:00:00:01:06",
+                    "00:00:00:00:01:05", "10.0.1.6", "10.0.1.5");
+    CHECK_DECISION(p, 0, &f, "dropped: inner source does not live at the "
+                   "outer source PA");
+    f = tunnel_flow(5001 << 8, "192.168.1.2", "00:00:00:00:01:06",
+                    "00:00:00:00:01:07", "10.0.1.6", "10.0.1.6");
+    CHECK_DECISION(p, 0, &f, "record VSID 5001 10.0.1.6 MAC "
+                   "00:00:00:00:01:06 at PA 192.168.1.2: dropped: "
+                   "destination does not live on this host");
+    f = tunnel_flow(4095 << 8, "192.168.1.2", "00:00:00:00:01:06",
+                    "00:00:00:00:01:05", "10.0.1.6", "10.0.1.5");
+    CHECK_DECISION(p, 0, &f, "dropped: reserved VSID in the GRE key");
+    f = tunnel_flow(0xffffffu << 8, "192.168.1.2", "00:00:00:00:01:06",
+                    "00:00:00:00:01:05", "10.0.1.6", "10.0.1.5");
+    CHECK_DECISION(p, 0, &f, "dropped: reserved VSID in the GRE key");
+
+    /* Megaflow masks: the fields of the rules, never the transport ports;
+     * a routed destination on the route's prefix only. */
+    struct flow_wildcards wc;
+    struct hnv_decision d;
+
+    flow_wildcards_init_catchall(&wc);
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:06", "10.0.1.5",
+                "10.0.1.6", 64);
+    hnv_stage_from_vm(p, 5001, &f, &wc, &d);
+    CHECK(d.action == HNV_ACTION_ENCAP);
+    CHECK(wc.masks.nw_dst == OVS_BE32_MAX && wc.masks.nw_src == OVS_BE32_MAX);
+    CHECK(eth_addr_equals(wc.masks.dl_src, eth_addr_exact));
+    CHECK(!wc.masks.tp_src && !wc.masks.tp_dst && !wc.masks.nw_ttl);
+
+    flow_wildcards_init_catchall(&wc);
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:01", "10.0.1.5",
+                "8.8.8.8", 64);
+    hnv_stage_from_vm(p, 5001, &f, &wc, &d);
+    CHECK(d.action == HNV_ACTION_ENCAP && d.dec_ttl);
+    CHECK(wc.masks.nw_ttl == 0xff);
+    CHECK(wc.masks.nw_dst != OVS_BE32_MAX && wc.masks.nw_dst != 0);
+    CHECK(!wc.masks.tp_src && !wc.masks.tp_dst);
+
+    flow_wildcards_init_catchall(&wc);
+    f = tunnel_flow(5001 << 8, "192.168.1.2", "00:00:00:00:01:06",
+                    "00:00:00:00:01:05", "10.0.1.6", "10.0.1.5");
+    hnv_stage_from_tunnel(p, &f, &wc, &d);
+    CHECK(d.action == HNV_ACTION_DELIVER);
+    CHECK(wc.masks.tunnel.tun_id == OVS_BE64_MAX
+          && wc.masks.tunnel.ip_src == OVS_BE32_MAX);
+    CHECK(!wc.masks.tp_src && !wc.masks.tp_dst);
+
+    /* Every drop reason has a name and words. */
+    for (int i = 0; i < HNV_N_DROP_REASONS; i++) {
+        CHECK(strcmp(hnv_drop_reason_name(i), "unknown"));
+        CHECK(strcmp(hnv_drop_reason_text(i), "unknown"));
+    }
+
+    hnv_policy_destroy(p);
+    finish("stage");
+}
+
 static const struct ovs_cmdl_command commands[] = {
     {"types", NULL, 0, 0, test_types, OVS_RO},
     {"route", NULL, 0, 0, test_route, OVS_RO},
     {"policy", NULL, 0, 0, test_policy, OVS_RO},
     {"policy-random", "[N-OPS]", 0, 1, test_policy_random, OVS_RO},
+    {"stage", NULL, 0, 0, test_stage, OVS_RO},
     {"concurrency", NULL, 0, 0, test_concurrency, OVS_RO},
     {"bench", "[N-RECORDS]", 0, 1, test_bench, OVS_RO},
     {NULL, NULL, 0, 0, NULL, OVS_RO},

@@ -1,0 +1,544 @@
+/*
+ * Copyright (c) 2026 ovs-hnv developers.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "hnv/hnv-stage.h"
+
+#include <string.h>
+#include "coverage.h"
+#include "flow.h"
+#include "hnv/hnv-policy.h"
+#include "hnv/hnv-route.h"
+#include "hnv/hnv-types.h"
+#include "openvswitch/dynamic-string.h"
+#include "util.h"
+
+#define HNV_DROP_REASON(ENUM, NAME, TEXT) COVERAGE_DEFINE(hnv_drop_##NAME);
+HNV_DROP_REASONS
+#undef HNV_DROP_REASON
+
+const char *
+hnv_drop_reason_name(enum hnv_drop_reason reason)
+{
+    switch (reason) {
+#define HNV_DROP_REASON(ENUM, NAME, TEXT) \
+    case HNV_DROP_##ENUM: return #NAME;
+    HNV_DROP_REASONS
+#undef HNV_DROP_REASON
+    case HNV_N_DROP_REASONS:
+    default:
+        return "unknown";
+    }
+}
+
+const char *
+hnv_drop_reason_text(enum hnv_drop_reason reason)
+{
+    switch (reason) {
+#define HNV_DROP_REASON(ENUM, NAME, TEXT) \
+    case HNV_DROP_##ENUM: return TEXT;
+    HNV_DROP_REASONS
+#undef HNV_DROP_REASON
+    case HNV_N_DROP_REASONS:
+    default:
+        return "unknown";
+    }
+}
+
+void
+hnv_stage_count_drop(enum hnv_drop_reason reason)
+{
+    switch (reason) {
+#define HNV_DROP_REASON(ENUM, NAME, TEXT) \
+    case HNV_DROP_##ENUM: COVERAGE_INC(hnv_drop_##NAME); break;
+    HNV_DROP_REASONS
+#undef HNV_DROP_REASON
+    case HNV_N_DROP_REASONS:
+    default:
+        break;
+    }
+}
+
+/* Helpers. */
+
+static void
+drop(struct hnv_decision *d, enum hnv_drop_reason reason)
+{
+    d->action = HNV_ACTION_DROP;
+    d->drop = reason;
+}
+
+static void
+decision_init(struct hnv_decision *d, uint32_t vsid, const struct flow *flow)
+{
+    memset(d, 0, sizeof *d);
+    d->in_vsid = d->vsid = vsid;
+    d->dl_src = flow->dl_src;
+    d->dl_dst = flow->dl_dst;
+}
+
+static bool
+is_ipv4(const struct flow *flow)
+{
+    return flow->dl_type == htons(ETH_TYPE_IP);
+}
+
+/* The packet's network source and destination as policy addresses
+ * (IPv4-mapped for IPv4 and ARP), un-wildcarded in 'wc'. */
+static struct in6_addr
+packet_src(const struct flow *flow, struct flow_wildcards *wc)
+{
+    struct in6_addr a;
+
+    if (flow->dl_type == htons(ETH_TYPE_IPV6)) {
+        if (wc) {
+            WC_MASK_FIELD(wc, ipv6_src);
+        }
+        return flow->ipv6_src;
+    }
+    if (wc) {
+        WC_MASK_FIELD(wc, nw_src);
+    }
+    in6_addr_set_mapped_ipv4(&a, flow->nw_src);
+    return a;
+}
+
+static struct in6_addr
+packet_dst(const struct flow *flow)
+{
+    struct in6_addr a;
+
+    if (flow->dl_type == htons(ETH_TYPE_IPV6)) {
+        return flow->ipv6_dst;
+    }
+    in6_addr_set_mapped_ipv4(&a, flow->nw_dst);
+    return a;
+}
+
+/* Un-wildcards the leading 'plen6' bits (IPv4-mapped terms) of the
+ * destination address. */
+static void
+mask_dst(const struct flow *flow, struct flow_wildcards *wc,
+         unsigned int plen6)
+{
+    if (!wc) {
+        return;
+    }
+    if (flow->dl_type == htons(ETH_TYPE_IPV6)) {
+        struct in6_addr mask = ipv6_create_mask(plen6);
+        for (int i = 0; i < 16; i++) {
+            wc->masks.ipv6_dst.s6_addr[i] |= mask.s6_addr[i];
+        }
+    } else {
+        unsigned int plen = plen6 > 96 ? plen6 - 96 : 0;
+        wc->masks.nw_dst |= be32_prefix_mask(plen);
+    }
+}
+
+static struct in6_addr
+wildcard_ca(const struct in6_addr *like)
+{
+    struct in6_addr a;
+
+    if (hnv_address_is_ipv4(like)) {
+        in6_addr_set_mapped_ipv4(&a, 0);
+    } else {
+        memset(&a, 0, sizeof a);
+    }
+    return a;
+}
+
+/* Anti-spoofing (HNV-SPEC 3.1 step 3): a VM of 'vsid' may send from (src,
+ * mac) only if a record of 'vsid' with that address and MAC lives on this
+ * host, or a wildcard record of 'vsid' with that MAC does (an edge gateway
+ * VM, which forwards for outside addresses).  The spec does not say
+ * "lives on this host" for the wildcard record; requiring it keeps a VM
+ * from borrowing a remote gateway's MAC. */
+static bool
+source_is_valid(const struct hnv_policy *p, uint32_t vsid,
+                const struct in6_addr *src, struct eth_addr mac)
+{
+    const struct hnv_record *rec = hnv_policy_lookup(p, vsid, src, &mac);
+
+    if (!rec || !hnv_policy_pa_is_local(p, &rec->spec.pa)) {
+        struct in6_addr any = wildcard_ca(src);
+        rec = hnv_policy_lookup(p, vsid, &any, &mac);
+    }
+    return rec && hnv_policy_pa_is_local(p, &rec->spec.pa);
+}
+
+/* Delivery of a resolved packet (HNV-SPEC 3.3) to record 'rec' in
+ * 'd->vsid'. */
+static void
+deliver(const struct hnv_policy *p, const struct hnv_record *rec,
+        struct hnv_decision *d)
+{
+    d->record = rec;
+    d->dl_dst = rec->spec.mac;
+    if (rec->pa_is_gateway) {
+        drop(d, HNV_DROP_GATEWAY_PA);
+    } else if (hnv_policy_pa_is_local(p, &rec->spec.pa)) {
+        d->action = HNV_ACTION_DELIVER;
+    } else if (rec->spec.rule != HNV_RULE_ENCAP) {
+        drop(d, HNV_DROP_NAT);
+    } else if (!hnv_policy_local_pa_for(p, &rec->spec.pa, &d->local_pa)) {
+        drop(d, HNV_DROP_NO_LOCAL_PA);
+    } else {
+        d->action = HNV_ACTION_ENCAP;
+        d->remote_pa = rec->spec.pa;
+        d->key = hnv_nvgre_key(d->vsid, 0);
+    }
+}
+
+/* Finds the non-wildcard record of 'vsid' for 'ca', or NULL. */
+static const struct hnv_record *
+lookup_host(const struct hnv_policy *p, uint32_t vsid,
+            const struct in6_addr *ca)
+{
+    const struct hnv_record *rec = hnv_policy_lookup(p, vsid, ca, NULL);
+
+    return rec && !hnv_address_is_wildcard(&rec->spec.ca) ? rec : NULL;
+}
+
+/* From a VM port. */
+
+static void
+from_vm_arp(const struct hnv_policy *p, const struct flow *flow,
+            struct flow_wildcards *wc, struct hnv_decision *d)
+{
+    struct in6_addr spa, tpa;
+
+    if (wc) {
+        WC_MASK_FIELD(wc, nw_proto);
+        WC_MASK_FIELD(wc, nw_src);
+        WC_MASK_FIELD(wc, nw_dst);
+        WC_MASK_FIELD(wc, dl_src);
+    }
+    in6_addr_set_mapped_ipv4(&spa, flow->nw_src);
+    in6_addr_set_mapped_ipv4(&tpa, flow->nw_dst);
+    d->target = tpa;
+
+    if (flow->nw_proto != ARP_OP_REQUEST) {
+        drop(d, HNV_DROP_ARP_NOT_REQUEST);
+    } else if (!flow->nw_src) {
+        drop(d, HNV_DROP_ADDRESS_PROBE);
+    } else if (flow->nw_src == flow->nw_dst) {
+        drop(d, HNV_DROP_GRATUITOUS);
+    } else if (!source_is_valid(p, d->in_vsid, &spa, flow->dl_src)) {
+        drop(d, HNV_DROP_SPOOFED);
+    } else {
+        d->record = lookup_host(p, d->in_vsid, &tpa);
+        if (!d->record) {
+            drop(d, HNV_DROP_NO_RECORD);
+        } else {
+            d->action = HNV_ACTION_ARP_REPLY;
+            d->reply_mac = d->record->spec.mac;
+        }
+    }
+}
+
+/* ICMPv6 neighbor discovery and MLD.  Returns false if 'flow' is other
+ * ICMPv6 or IPv6. */
+static bool
+from_vm_nd(const struct hnv_policy *p, const struct flow *flow,
+           struct flow_wildcards *wc, struct hnv_decision *d)
+{
+    if (flow->nw_proto != IPPROTO_ICMPV6) {
+        return false;
+    }
+    if (wc) {
+        WC_MASK_FIELD(wc, tp_src);
+        WC_MASK_FIELD(wc, tp_dst);
+    }
+
+    uint16_t type = ntohs(flow->tp_src);
+    switch (type) {
+    case ND_NEIGHBOR_SOLICIT:
+        break;
+    case ND_ROUTER_SOLICIT:
+    case ND_ROUTER_ADVERT:
+    case ND_NEIGHBOR_ADVERT:
+    case 137:                   /* Redirect. */
+        drop(d, HNV_DROP_ND_OTHER);
+        return true;
+    case MLD_QUERY:
+    case MLD_REPORT:
+    case MLD_DONE:
+    case MLD2_REPORT:
+        drop(d, HNV_DROP_MULTICAST);
+        return true;
+    default:
+        return false;
+    }
+
+    if (wc) {
+        WC_MASK_FIELD(wc, ipv6_src);
+        WC_MASK_FIELD(wc, nd_target);
+        WC_MASK_FIELD(wc, dl_src);
+    }
+    d->target = flow->nd_target;
+    if (ipv6_addr_is_set(&flow->ipv6_src)) {
+        if (!source_is_valid(p, d->in_vsid, &flow->ipv6_src, flow->dl_src)) {
+            drop(d, HNV_DROP_SPOOFED);
+            return true;
+        }
+    } else {
+        drop(d, HNV_DROP_ADDRESS_PROBE);
+        return true;
+    }
+
+    d->record = lookup_host(p, d->in_vsid, &flow->nd_target);
+    if (!d->record) {
+        drop(d, HNV_DROP_NO_RECORD);
+    } else {
+        d->action = HNV_ACTION_ND_ADVERT;
+        d->reply_mac = d->record->spec.mac;
+    }
+    return true;
+}
+
+/* IPv4 or IPv6 unicast from a VM: same subnet by destination address, or
+ * routed if sent to the VSID's gateway MAC. */
+static void
+from_vm_ip(const struct hnv_policy *p, const struct flow *flow,
+           struct flow_wildcards *wc, struct hnv_decision *d)
+{
+    int family = is_ipv4(flow) ? AF_INET : AF_INET6;
+    struct in6_addr src = packet_src(flow, wc);
+    struct in6_addr dst = packet_dst(flow);
+    struct eth_addr gw_mac;
+
+    if (wc) {
+        WC_MASK_FIELD(wc, dl_src);
+    }
+    if (!source_is_valid(p, d->in_vsid, &src, flow->dl_src)) {
+        drop(d, HNV_DROP_SPOOFED);
+        return;
+    }
+
+    if (!hnv_policy_gateway(p, d->in_vsid, family, &gw_mac, NULL)
+        || !eth_addr_equals(gw_mac, flow->dl_dst)) {
+        /* Same subnet: the record of the destination address decides. */
+        mask_dst(flow, wc, 128);
+        const struct hnv_record *rec = lookup_host(p, d->in_vsid, &dst);
+        if (!rec) {
+            drop(d, HNV_DROP_NO_RECORD);
+        } else {
+            deliver(p, rec, d);
+        }
+        return;
+    }
+
+    /* Routed. */
+    unsigned int plen6;
+    const struct hnv_route *route = hnv_policy_route_lookup(p, d->in_vsid,
+                                                            &dst, &plen6);
+    mask_dst(flow, wc, plen6);
+    if (!route) {
+        drop(d, HNV_DROP_NO_ROUTE);
+        return;
+    }
+    d->route = route;
+    d->vsid = route->vsid;
+
+    const struct in6_addr *next_hop = &route->next_hop;
+    if (hnv_address_is_wildcard(next_hop)) {
+        mask_dst(flow, wc, 128);
+        next_hop = &dst;
+    }
+    const struct hnv_record *rec = lookup_host(p, route->vsid, next_hop);
+    if (!rec) {
+        drop(d, HNV_DROP_NO_RECORD);
+        return;
+    }
+    d->record = rec;
+
+    if (wc) {
+        WC_MASK_FIELD(wc, nw_ttl);
+    }
+    if (flow->nw_ttl <= 1) {
+        drop(d, HNV_DROP_TTL_EXPIRED);
+        return;
+    }
+    if (!hnv_policy_gateway(p, route->vsid, family, &d->dl_src, NULL)) {
+        drop(d, HNV_DROP_NO_GATEWAY);
+        return;
+    }
+    d->dec_ttl = true;
+    deliver(p, rec, d);
+}
+
+void
+hnv_stage_from_vm(const struct hnv_policy *p, uint32_t vsid,
+                  const struct flow *flow, struct flow_wildcards *wc,
+                  struct hnv_decision *d)
+{
+    decision_init(d, vsid, flow);
+    if (wc) {
+        WC_MASK_FIELD(wc, dl_type);
+        WC_MASK_FIELD(wc, dl_dst);
+        wc->masks.vlans[0].tci |= htons(VLAN_CFI);
+    }
+
+    if (flow->vlans[0].tci & htons(VLAN_CFI)) {
+        drop(d, HNV_DROP_TAGGED);
+    } else if (flow->dl_type == htons(ETH_TYPE_ARP)) {
+        from_vm_arp(p, flow, wc, d);
+    } else if (flow->dl_type != htons(ETH_TYPE_IP)
+               && flow->dl_type != htons(ETH_TYPE_IPV6)) {
+        drop(d, HNV_DROP_NOT_IP);
+    } else {
+        if (wc) {
+            WC_MASK_FIELD(wc, nw_proto);
+        }
+        if (flow->dl_type == htons(ETH_TYPE_IPV6)
+            && from_vm_nd(p, flow, wc, d)) {
+            return;
+        }
+        if (eth_addr_is_multicast(flow->dl_dst)) {
+            drop(d, HNV_DROP_MULTICAST);
+        } else {
+            from_vm_ip(p, flow, wc, d);
+        }
+    }
+}
+
+/* From the tunnel port. */
+
+void
+hnv_stage_from_tunnel(const struct hnv_policy *p, const struct flow *flow,
+                      struct flow_wildcards *wc, struct hnv_decision *d)
+{
+    uint64_t key = ntohll(flow->tunnel.tun_id);
+    uint32_t vsid = hnv_nvgre_key_vsid(key);
+
+    decision_init(d, vsid, flow);
+    if (wc) {
+        WC_MASK_FIELD(wc, tunnel.tun_id);
+        WC_MASK_FIELD(wc, dl_type);
+        wc->masks.vlans[0].tci |= htons(VLAN_CFI);
+    }
+
+    if (key > UINT32_MAX || !hnv_vsid_is_valid(vsid)) {
+        drop(d, HNV_DROP_RESERVED_VSID);
+        return;
+    } else if (flow->vlans[0].tci & htons(VLAN_CFI)) {
+        drop(d, HNV_DROP_TAGGED);
+        return;
+    } else if (flow->dl_type != htons(ETH_TYPE_IP)
+               && flow->dl_type != htons(ETH_TYPE_IPV6)) {
+        drop(d, HNV_DROP_NOT_IP);
+        return;
+    }
+
+    /* The inner source must live at the outer source: a record of the
+     * routing domain (or a wildcard record of the VSID with the inner
+     * source MAC: an edge gateway) whose PA is the outer source. */
+    struct in6_addr outer;
+    if (flow->tunnel.ip_src) {
+        in6_addr_set_mapped_ipv4(&outer, flow->tunnel.ip_src);
+        if (wc) {
+            WC_MASK_FIELD(wc, tunnel.ip_src);
+        }
+    } else {
+        outer = flow->tunnel.ipv6_src;
+        if (wc) {
+            WC_MASK_FIELD(wc, tunnel.ipv6_src);
+        }
+    }
+    struct in6_addr src = packet_src(flow, wc);
+    const struct hnv_record *from = hnv_policy_lookup_in_rd(p, vsid, &src);
+    if (!from || !ipv6_addr_equals(&from->spec.pa, &outer)) {
+        struct in6_addr any = wildcard_ca(&src);
+        if (wc) {
+            WC_MASK_FIELD(wc, dl_src);
+        }
+        from = hnv_policy_lookup(p, vsid, &any, &flow->dl_src);
+    }
+    if (!from || !ipv6_addr_equals(&from->spec.pa, &outer)) {
+        drop(d, HNV_DROP_TUNNEL_SPOOFED);
+        return;
+    }
+
+    /* Delivery: only to a record of the VSID that lives here. */
+    struct in6_addr dst = packet_dst(flow);
+    mask_dst(flow, wc, 128);
+    const struct hnv_record *rec = lookup_host(p, vsid, &dst);
+    d->record = rec;
+    if (!rec || rec->pa_is_gateway
+        || !hnv_policy_pa_is_local(p, &rec->spec.pa)) {
+        drop(d, HNV_DROP_NOT_LOCAL);
+        return;
+    }
+    d->dl_dst = rec->spec.mac;
+    d->action = HNV_ACTION_DELIVER;
+}
+
+/* Explanation. */
+
+void
+hnv_decision_format(const struct hnv_decision *d, struct ds *s)
+{
+    if (d->route) {
+        ds_put_cstr(s, "routed by ");
+        hnv_format_prefix(&d->route->prefix, d->route->plen, s);
+        ds_put_format(s, " to VSID %"PRIu32"; ", d->route->vsid);
+    }
+    if (d->record) {
+        ds_put_format(s, "record VSID %"PRIu32" ", d->record->spec.vsid);
+        hnv_format_address(&d->record->spec.ca, s);
+        ds_put_cstr(s, " MAC ");
+        hnv_format_mac(d->record->spec.mac, s);
+        ds_put_cstr(s, " at PA ");
+        hnv_format_address(&d->record->spec.pa, s);
+        ds_put_cstr(s, ": ");
+    }
+
+    switch (d->action) {
+    case HNV_ACTION_DROP:
+        ds_put_format(s, "dropped: %s", hnv_drop_reason_text(d->drop));
+        break;
+    case HNV_ACTION_ARP_REPLY:
+    case HNV_ACTION_ND_ADVERT:
+        ds_put_format(s, "%s: ", (d->action == HNV_ACTION_ARP_REPLY
+                                  ? "ARP reply" : "neighbor advertisement"));
+        hnv_format_address(&d->target, s);
+        ds_put_cstr(s, " is at ");
+        hnv_format_mac(d->reply_mac, s);
+        break;
+    case HNV_ACTION_DELIVER:
+    case HNV_ACTION_ENCAP:
+        if (d->action == HNV_ACTION_DELIVER) {
+            ds_put_format(s, "delivered locally in VSID %"PRIu32, d->vsid);
+        } else {
+            ds_put_cstr(s, "NVGRE to ");
+            hnv_format_address(&d->remote_pa, s);
+            ds_put_cstr(s, " from ");
+            hnv_format_address(&d->local_pa, s);
+            ds_put_format(s, ", key %#"PRIx32, d->key);
+        }
+        ds_put_cstr(s, ", MACs ");
+        hnv_format_mac(d->dl_src, s);
+        ds_put_cstr(s, " -> ");
+        hnv_format_mac(d->dl_dst, s);
+        if (d->dec_ttl) {
+            ds_put_cstr(s, ", TTL - 1");
+        }
+        break;
+    default:
+        OVS_NOT_REACHED();
+    }
+}
