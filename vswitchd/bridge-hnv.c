@@ -26,6 +26,8 @@
 #include "ofproto/ofproto-dpif-hnv.h"
 #include "ofproto/ofproto.h"
 #include "openvswitch/json.h"
+#include "openvswitch/list.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-cs.h"
@@ -36,6 +38,7 @@
 
 VLOG_DEFINE_THIS_MODULE(bridge_hnv);
 
+COVERAGE_DEFINE(hnv_apply_yield);
 COVERAGE_DEFINE(hnv_bad_row);
 COVERAGE_DEFINE(hnv_row_change);
 
@@ -50,6 +53,54 @@ static char *db_remote;
 static struct ovsdb_cs *cs;
 
 static struct vlog_rate_limit bad_row_rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+/* Updates are applied in slices.
+ *
+ * A bulk import or the initial load of a large policy arrives as one update
+ * of up to millions of rows.  Applying it in one go would hold the main
+ * thread for seconds (about 11 s for 1,000,000 records), during which the
+ * bridges do nothing else: no OpenFlow, no LACP, no BFD, no reconfiguration.
+ * So bridge_hnv_run() applies at most SLICE_ROWS rows per main-loop
+ * iteration, commits them (readers see records as they are applied, see
+ * hnv-policy.h), and comes back on the next iteration (poll_immediate_wake()
+ * in bridge_hnv_wait()) until the updates received so far are done.
+ *
+ * 'pending' holds the updates received and not yet fully applied, in
+ * order; the cursor says how far the first one is.  Within a table update,
+ * deletions go first, so that a transaction that replaces a row by another
+ * with the same key never looks like a conflict. */
+#define SLICE_ROWS 20000
+
+struct pending_update {
+    struct ovs_list node;           /* In 'pending'. */
+    struct ovsdb_cs_event *event;   /* OVSDB_CS_EVENT_TYPE_UPDATE. */
+    struct ovsdb_cs_db_update *du;  /* Parsed, NULL until started. */
+    struct uuidset seen;            /* Rows that exist, if 'clear'. */
+    size_t table, pass, row;        /* Cursor into 'du'. */
+};
+
+static struct ovs_list pending = OVS_LIST_INITIALIZER(&pending);
+
+static void
+pending_update_destroy(struct pending_update *pu)
+{
+    if (pu->du) {
+        ovsdb_cs_db_update_destroy(pu->du);
+    }
+    uuidset_destroy(&pu->seen);
+    ovsdb_cs_event_destroy(pu->event);
+    free(pu);
+}
+
+static void
+pending_clear(void)
+{
+    struct pending_update *pu;
+
+    LIST_FOR_EACH_POP (pu, node, &pending) {
+        pending_update_destroy(pu);
+    }
+}
 
 /* The policy tables and the columns the switch reads from them. */
 static const struct {
@@ -125,6 +176,7 @@ bridge_hnv_exit(void)
 {
     ovsdb_cs_destroy(cs);
     cs = NULL;
+    pending_clear();
     hnv_policy_destroy(policy);
     policy = NULL;
     free(db_remote);
@@ -136,6 +188,9 @@ bridge_hnv_wait(void)
 {
     if (cs) {
         ovsdb_cs_wait(cs);
+    }
+    if (!ovs_list_is_empty(&pending)) {
+        poll_immediate_wake();
     }
 }
 
@@ -358,41 +413,15 @@ apply_provider_address(const struct ovsdb_cs_row_update *ru)
     }
 }
 
-/* Applies the row updates 'tu' of one table: deletions first, so that a
- * transaction that replaces a row by another with the same key never looks
- * like a conflict.  Adds every row that still exists to 'seen', if
- * nonnull.  Returns the number of rows applied. */
-static size_t
-apply_table_update(const struct ovsdb_cs_table_update *tu,
-                   struct uuidset *seen)
+/* Returns the function that applies a row of 'table', or NULL for a table
+ * the policy does not use. */
+static void (*row_applier(const char *table))
+    (const struct ovsdb_cs_row_update *)
 {
-    void (*apply)(const struct ovsdb_cs_row_update *);
-
-    if (!strcmp(tu->table_name, "HNV_Lookup_Record")) {
-        apply = apply_lookup_record;
-    } else if (!strcmp(tu->table_name, "HNV_Customer_Route")) {
-        apply = apply_customer_route;
-    } else if (!strcmp(tu->table_name, "HNV_Provider_Address")) {
-        apply = apply_provider_address;
-    } else {
-        return 0;
-    }
-
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < tu->n; i++) {
-            const struct ovsdb_cs_row_update *ru = &tu->row_updates[i];
-            bool is_delete = ru->type == OVSDB_CS_ROW_DELETE;
-
-            if (is_delete == !pass) {
-                apply(ru);
-                if (seen && !is_delete) {
-                    uuidset_insert(seen, &ru->row_uuid);
-                }
-            }
-        }
-    }
-    COVERAGE_ADD(hnv_row_change, tu->n);
-    return tu->n;
+    return (!strcmp(table, "HNV_Lookup_Record") ? apply_lookup_record
+            : !strcmp(table, "HNV_Customer_Route") ? apply_customer_route
+            : !strcmp(table, "HNV_Provider_Address") ? apply_provider_address
+            : NULL);
 }
 
 static bool
@@ -402,37 +431,62 @@ row_was_seen(enum hnv_policy_table table OVS_UNUSED, const struct uuid *uuid,
     return uuidset_find(seen, uuid) != NULL;
 }
 
-/* Applies one update from the database.  An update with 'clear' set (the
- * reply to a new monitor, after every connection) holds the whole content
- * of the tables: whatever the policy has beyond it was deleted meanwhile. */
+/* Applies up to 'budget' rows of 'pu'.  Returns the number of rows
+ * applied (or looked at) and sets '*done' if 'pu' is finished.  An update
+ * with 'clear' set (the reply to a new monitor, after every connection)
+ * holds the whole content of the tables: once it is applied, whatever the
+ * policy has beyond it was deleted meanwhile and is swept. */
 static size_t
-apply_update(const struct ovsdb_cs_update_event *update)
+apply_some(struct pending_update *pu, size_t budget, bool *done)
 {
-    struct ovsdb_cs_db_update *du;
-    struct ovsdb_error *error;
-    struct uuidset seen;
+    const struct ovsdb_cs_update_event *update = &pu->event->update;
     size_t n = 0;
 
-    error = ovsdb_cs_parse_db_update(update->table_updates, update->version,
-                                     &du);
-    if (error) {
-        char *s = ovsdb_error_to_string_free(error);
-        VLOG_WARN("cannot parse HNV policy update: %s", s);
-        free(s);
-        return 0;
+    *done = false;
+    if (!pu->du) {
+        struct ovsdb_error *error = ovsdb_cs_parse_db_update(
+            update->table_updates, update->version, &pu->du);
+        if (error) {
+            char *s = ovsdb_error_to_string_free(error);
+            VLOG_WARN("cannot parse HNV policy update: %s", s);
+            free(s);
+            *done = true;
+            return 0;
+        }
     }
 
-    uuidset_init(&seen);
-    for (size_t i = 0; i < du->n; i++) {
-        n += apply_table_update(&du->table_updates[i],
-                                update->clear ? &seen : NULL);
+    for (; pu->table < pu->du->n; pu->table++, pu->pass = pu->row = 0) {
+        const struct ovsdb_cs_table_update *tu
+            = &pu->du->table_updates[pu->table];
+        void (*apply)(const struct ovsdb_cs_row_update *)
+            = row_applier(tu->table_name);
+
+        for (; apply && pu->pass < 2; pu->pass++, pu->row = 0) {
+            for (; pu->row < tu->n; pu->row++) {
+                const struct ovsdb_cs_row_update *ru
+                    = &tu->row_updates[pu->row];
+                bool is_delete = ru->type == OVSDB_CS_ROW_DELETE;
+
+                if (n >= budget) {
+                    return n;
+                }
+                if (is_delete == !pu->pass) {
+                    apply(ru);
+                    COVERAGE_INC(hnv_row_change);
+                    if (update->clear && !is_delete) {
+                        uuidset_insert(&pu->seen, &ru->row_uuid);
+                    }
+                    n++;
+                }
+            }
+        }
     }
+
     if (update->clear) {
-        hnv_policy_sweep(policy, row_was_seen, &seen);
+        hnv_policy_sweep(policy, row_was_seen, &pu->seen);
         n++;
     }
-    uuidset_destroy(&seen);
-    ovsdb_cs_db_update_destroy(du);
+    *done = true;
     return n;
 }
 
@@ -444,9 +498,9 @@ apply_update(const struct ovsdb_cs_update_event *update)
 void
 bridge_hnv_run(void)
 {
+    static size_t bulk_rows;
     struct ovsdb_cs_event *event;
     struct ovs_list events;
-    size_t n_changed = 0;
 
     if (!cs) {
         return;
@@ -454,17 +508,42 @@ bridge_hnv_run(void)
     ovsdb_cs_run(cs, &events);
     LIST_FOR_EACH_POP (event, list_node, &events) {
         if (event->type == OVSDB_CS_EVENT_TYPE_UPDATE) {
-            n_changed += apply_update(&event->update);
+            struct pending_update *pu = xzalloc(sizeof *pu);
+            pu->event = event;
+            uuidset_init(&pu->seen);
+            ovs_list_push_back(&pending, &pu->node);
+        } else {
+            ovsdb_cs_event_destroy(event);
         }
-        ovsdb_cs_event_destroy(event);
+    }
+
+    size_t n_changed = 0;
+    while (!ovs_list_is_empty(&pending) && n_changed < SLICE_ROWS) {
+        struct pending_update *pu = CONTAINER_OF(ovs_list_front(&pending),
+                                                 struct pending_update,
+                                                 node);
+        bool done;
+
+        n_changed += apply_some(pu, SLICE_ROWS - n_changed, &done);
+        if (done) {
+            ovs_list_remove(&pu->node);
+            pending_update_destroy(pu);
+        }
+    }
+    if (!ovs_list_is_empty(&pending)) {
+        COVERAGE_INC(hnv_apply_yield);
     }
 
     if (n_changed && hnv_policy_commit(policy)) {
         ofproto_dpif_hnv_policy_changed(policy,
                                         hnv_policy_get_seqno(policy));
     }
-    if (n_changed >= BULK_ROWS) {
-        malloc_trim(0);
+    bulk_rows += n_changed;
+    if (ovs_list_is_empty(&pending)) {
+        if (bulk_rows >= BULK_ROWS) {
+            malloc_trim(0);
+        }
+        bulk_rows = 0;
     }
 }
 
