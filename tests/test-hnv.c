@@ -2157,11 +2157,53 @@ test_bench(struct ovs_cmdl_context *ctx)
     }
     t_replace = now_ns() - t0;
 
+    /* The forwarding decision for a packet from a local VM to each record
+     * of its VSID, as the HNV stage of NORMAL would make it when
+     * translating: one source record per VSID, on this host. */
+    struct in6_addr local_pa = in6_addr_mapped_ipv4(htonl(0xc0a86401));
+    u = (struct uuid) { .parts = { 0, 0, 0, 1 } };
+    hnv_policy_set_local_pa(p, &u, &local_pa, 32);
+    for (i = 0; i < n; i += 1000) {
+        bench_spec(i, &spec, &u);
+        spec.ca = in6_addr_mapped_ipv4(htonl(0x0a000401));
+        spec.mac = (struct eth_addr) { .ea = { 2, 0, 0, 0, 4, 1 } };
+        spec.pa = local_pa;
+        u.parts[2] = 1;
+        hnv_policy_set_record(p, &u, &spec);
+    }
+    hnv_policy_commit(p);
+
+    size_t n_forwarded = 0;
+    t0 = now_ns();
+    for (i = 0; i < n; i++) {
+        struct flow_wildcards wc;
+        struct hnv_decision d;
+        struct flow f;
+
+        bench_spec(hash_int(i, 3) % n, &spec, &u);
+        memset(&f, 0, sizeof f);
+        f.dl_type = htons(ETH_TYPE_IP);
+        f.dl_src = (struct eth_addr) { .ea = { 2, 0, 0, 0, 4, 1 } };
+        f.dl_dst = spec.mac;
+        f.nw_src = htonl(0x0a000401);
+        f.nw_dst = in6_addr_get_mapped_ipv4(&spec.ca);
+        f.nw_proto = IPPROTO_TCP;
+        f.nw_ttl = 64;
+        flow_wildcards_init_catchall(&wc);
+        hnv_stage_from_vm(p, spec.vsid, &f, &wc, &d);
+        n_forwarded += (d.action == HNV_ACTION_ENCAP
+                        || d.action == HNV_ACTION_DELIVER);
+    }
+    long long int t_decide = now_ns() - t0;
+
     printf("set (insert): %.0f ns/op\n", (double) t_set / n);
     printf("set (replace PA): %.0f ns/op\n", (double) t_replace / n);
     printf("lookup: %.0f ns/op\n", (double) t_lookup / n);
     printf("lookup_in_rd: %.0f ns/op\n", (double) t_rd / n);
+    printf("forwarding decision (hnv_stage_from_vm): %.0f ns/op\n",
+           (double) t_decide / n);
     CHECK(n_found == 2 * n);
+    CHECK(n_forwarded == n);
     hnv_policy_destroy(p);
     ovsrcu_synchronize();
     finish("bench");
