@@ -28,6 +28,8 @@ over V virtual subnets (default 10,000, one customer route each):
     "ovs-appctl hnv/lookup" in ovs-vswitchd shows the new PA, several
     times, median; and the same change written straight to the database by
     row UUID (ovsdb-client), which isolates the switch's own share;
+  - a new VM and its removal: add-lookup-record, then del-lookup-record,
+    each until hnv/lookup shows it, as many times;
 
 and then, side by side, the same policy compiled into OpenFlow the way
 Neutron's l2population does it (one ARP-responder flow and one forwarding
@@ -246,7 +248,31 @@ def bench_hnv(args):
                     "ovs-appctl", "hnv/lookup", "br0", str(vsid), ca).stdout:
                 time.sleep(0.001)
             lat_db.append(time.time() - t0)
+        # New VMs and removed VMs: add-lookup-record of a new IPv4 record,
+        # then del-lookup-record, each until hnv/lookup shows it.
+        lat_add, lat_del = [], []
+        for k in range(args.migrations):
+            v = (k * 7) % args.vsids
+            vsid = 5000 + v
+            ca = "10.%d.250.%d" % (v % 10, k % 250 + 1)
+            mac = "04:00:00:00:%02x:%02x" % (k >> 8, k & 255)
+            t0 = time.time()
+            sw.run("ovs-hnvctl", "--timeout=60", "add-lookup-record",
+                   str(vsid), ca, mac, "192.168.5.5")
+            while "PA 192.168.5.5," not in sw.run(
+                    "ovs-appctl", "hnv/lookup", "br0", str(vsid), ca).stdout:
+                time.sleep(0.001)
+            lat_add.append(time.time() - t0)
+            t0 = time.time()
+            sw.run("ovs-hnvctl", "--timeout=60", "del-lookup-record",
+                   str(vsid), ca)
+            while "PA 192.168.5.5," in sw.run(
+                    "ovs-appctl", "hnv/lookup", "br0", str(vsid), ca).stdout:
+                time.sleep(0.001)
+            lat_del.append(time.time() - t0)
         return {
+            "add_ms": [1000 * a for a in lat_add],
+            "del_ms": [1000 * a for a in lat_del],
             "migration_db_ms": [1000 * a for a in lat_db],
             "t_import": t_import, "t_active": t_active,
             "cpu_import": cpu_import,
@@ -336,6 +362,11 @@ def main():
     print("the same, written by row UUID:   median %.1f ms, min %.1f, "
           "max %.1f (ovsdb-client transact, then hnv/lookup polled)"
           % (statistics.median(m), min(m), max(m)))
+    for key, what in (("add_ms", "new VM (add-lookup-record):"),
+                      ("del_ms", "VM removed (del-lookup-record):")):
+        x = h[key]
+        print("%-33s median %.1f ms, min %.1f, max %.1f (%d runs)"
+              % (what, statistics.median(x), min(x), max(x), len(x)))
 
     if args.openflow_records:
         print("== The same policy as OpenFlow (l2population style): "

@@ -4247,6 +4247,40 @@ direct_set_row(const struct ctl_command *c)
     return row;
 }
 
+/* Appends to 'txn' the operations that end every direct transaction: with
+ * 'wait', the next_cfg increment and a select of its new value; the
+ * comment that names the invocation. */
+static void
+direct_add_tail(struct json *txn, const char *args, bool wait)
+{
+    struct json *op;
+
+    if (wait) {
+        op = json_object_create();
+        json_object_put_string(op, "op", "mutate");
+        json_object_put_string(op, "table", "Open_vSwitch");
+        json_object_put(op, "where", json_array_create_empty());
+        json_object_put(op, "mutations", json_array_create_1(
+                            json_array_create_3(json_string_create("next_cfg"),
+                                                json_string_create("+="),
+                                                json_integer_create(1))));
+        json_array_add(txn, op);
+
+        op = json_object_create();
+        json_object_put_string(op, "op", "select");
+        json_object_put_string(op, "table", "Open_vSwitch");
+        json_object_put(op, "where", json_array_create_empty());
+        json_object_put(op, "columns", json_array_create_1(
+                            json_string_create("next_cfg")));
+        json_array_add(txn, op);
+    }
+
+    op = json_object_create();
+    json_object_put_string(op, "op", "comment");
+    json_object_put_format(op, "comment", "ovs-hnvctl: %s", args);
+    json_array_add(txn, op);
+}
+
 /* Builds the transaction for the one command in 'commands', or returns NULL
  * if the invocation is not eligible for the direct path. */
 static struct json *
@@ -4298,30 +4332,7 @@ direct_transaction(const char *args, const struct ctl_command *commands,
     }
     json_array_add(txn, op);
 
-    if (wait) {
-        op = json_object_create();
-        json_object_put_string(op, "op", "mutate");
-        json_object_put_string(op, "table", "Open_vSwitch");
-        json_object_put(op, "where", json_array_create_empty());
-        json_object_put(op, "mutations", json_array_create_1(
-                            json_array_create_3(json_string_create("next_cfg"),
-                                                json_string_create("+="),
-                                                json_integer_create(1))));
-        json_array_add(txn, op);
-
-        op = json_object_create();
-        json_object_put_string(op, "op", "select");
-        json_object_put_string(op, "table", "Open_vSwitch");
-        json_object_put(op, "where", json_array_create_empty());
-        json_object_put(op, "columns", json_array_create_1(
-                            json_string_create("next_cfg")));
-        json_array_add(txn, op);
-    }
-
-    op = json_object_create();
-    json_object_put_string(op, "op", "comment");
-    json_object_put_format(op, "comment", "ovs-hnvctl: %s", args);
-    json_array_add(txn, op);
+    direct_add_tail(txn, args, wait);
     return txn;
 }
 
@@ -4431,6 +4442,220 @@ direct_records_table_is_empty(void)
     return empty;
 }
 
+/* Returns true if some operation in 'reply' failed. */
+static bool
+direct_reply_error(const struct jsonrpc_msg *reply)
+{
+    const struct json *result = reply->result;
+
+    for (size_t i = 0; i < result->array.n; i++) {
+        const struct json *r = result->array.elems[i];
+        if (r->type != JSON_OBJECT || shash_find(json_object(r), "error")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns a "select" operation on 'table' for the rows where 'column' ==
+ * 'value' (consumed), reading column 'result'. */
+static struct json *
+direct_select(const char *table, const char *column, struct json *value,
+              const char *result)
+{
+    struct json *op = json_object_create();
+
+    json_object_put_string(op, "op", "select");
+    json_object_put_string(op, "table", table);
+    json_object_put(op, "where", json_array_create_1(
+                        json_array_create_3(json_string_create(column),
+                                            json_string_create("=="),
+                                            value)));
+    json_object_put(op, "columns",
+                    json_array_create_1(json_string_create(result)));
+    return op;
+}
+
+/* Returns the rows of result 'i' of 'reply', or NULL on error. */
+static const struct json *
+direct_rows(const struct jsonrpc_msg *reply, size_t i)
+{
+    const struct json *r = (i < reply->result->array.n
+                            ? reply->result->array.elems[i] : NULL);
+    const struct json *rows = (r && r->type == JSON_OBJECT
+                               ? shash_find_data(json_object(r), "rows")
+                               : NULL);
+
+    return rows && rows->type == JSON_ARRAY ? rows : NULL;
+}
+
+/* Adds to 'rdids' the canonical routing domains in the "routing_domain"
+ * column of 'rows'. */
+static void
+direct_collect_rdids(const struct json *rows, struct sset *rdids)
+{
+    for (size_t i = 0; i < rows->array.n; i++) {
+        const struct json *v = shash_find_data(
+            json_object(rows->array.elems[i]), "routing_domain");
+        char *canonical;
+
+        if (v && v->type == JSON_STRING) {
+            char *error = hnv_parse_rdid(json_string(v), &canonical);
+            if (error) {
+                free(error);
+                sset_add(rdids, json_string(v));
+            } else {
+                sset_add_and_free(rdids, canonical);
+            }
+        }
+    }
+}
+
+/* add-lookup-record of a record with a non-wildcard IPv4 customer address,
+ * alone on the command line (a new VM), without monitoring the lookup
+ * records:
+ *
+ *   1. one read: the records with that CA in any VSID ("select", a scan
+ *      that sends only those rows: IPv4 text that parses is unique), and
+ *      the routing domains of the VSID; if some of those records are in
+ *      other VSIDs, a second read: their VSIDs' routing domains;
+ *   2. if none is in the same VSID or a shared routing domain, one write:
+ *      the insert with the derived row UUID, and the next_cfg increment.
+ *
+ * Whenever a check finds something (a conflict, an existing record, for
+ * --may-exist too) or the write fails, nothing has been written and the
+ * general path runs, with its checks and messages.  Returns true if the
+ * record was added. */
+static bool
+run_direct_add(const char *args, const struct ctl_command *c)
+{
+    struct record_spec spec;
+    struct sset rdids = SSET_INITIALIZER(&rdids);
+    struct jsonrpc_msg *reply = NULL;
+    bool added = false;
+
+    if (c->argc < 5) {
+        return false;
+    }
+    char *error = record_spec_parse(
+        &spec, c->argv[1], c->argv[2], c->argv[3], c->argv[4],
+        shash_find_data(&c->options, "--rule"),
+        shash_find_data(&c->options, "--type"),
+        shash_find_data(&c->options, "--customer-id"),
+        shash_find_data(&c->options, "--vm-name"),
+        shash_find_data(&c->options, "--context"));
+    if (error) {
+        free(error);
+        return false;
+    }
+    if (!hnv_address_is_ipv4(&spec.ca) || hnv_address_is_wildcard(&spec.ca)) {
+        goto out;
+    }
+
+    /* 1. What could conflict. */
+    char *ca_s = addr_to_string(&spec.ca);
+    reply = direct_transact(json_array_create_3(
+        json_string_create("Open_vSwitch"),
+        direct_select("HNV_Lookup_Record", "customer_address",
+                      json_string_create(ca_s), "vsid"),
+        direct_select("HNV_Customer_Route", "vsid",
+                      json_integer_create(spec.vsid), "routing_domain")));
+    free(ca_s);
+    const struct json *records = reply ? direct_rows(reply, 0) : NULL;
+    const struct json *routes = reply ? direct_rows(reply, 1) : NULL;
+    if (!records || !routes) {
+        goto out;
+    }
+    direct_collect_rdids(routes, &rdids);
+
+    struct json *txn = json_array_create_1(json_string_create("Open_vSwitch"));
+    for (size_t i = 0; i < records->array.n; i++) {
+        const struct json *v = shash_find_data(
+            json_object(records->array.elems[i]), "vsid");
+        if (!v || v->type != JSON_INTEGER || v->integer == spec.vsid) {
+            json_destroy(txn);
+            goto out;
+        }
+        json_array_add(txn, direct_select("HNV_Customer_Route", "vsid",
+                                          json_integer_create(v->integer),
+                                          "routing_domain"));
+    }
+    jsonrpc_msg_destroy(reply);
+    reply = NULL;
+    if (txn->array.n > 1 && !sset_is_empty(&rdids)) {
+        reply = direct_transact(txn);
+        if (!reply) {
+            goto out;
+        }
+        for (size_t i = 0; i < reply->result->array.n; i++) {
+            struct sset other = SSET_INITIALIZER(&other);
+            const struct json *rows = direct_rows(reply, i);
+            bool shared = !rows;
+            const char *rdid;
+
+            if (rows) {
+                direct_collect_rdids(rows, &other);
+                SSET_FOR_EACH (rdid, &other) {
+                    shared = shared || sset_contains(&rdids, rdid);
+                }
+            }
+            sset_destroy(&other);
+            if (shared) {
+                goto out;
+            }
+        }
+        jsonrpc_msg_destroy(reply);
+        reply = NULL;
+    } else {
+        json_destroy(txn);
+    }
+
+    /* 2. The write. */
+    struct uuid uuid;
+    hnv_lookup_record_uuid(spec.vsid, &spec.ca, spec.mac, &uuid);
+    struct json *row = json_object_create();
+    json_object_put(row, "vsid", json_integer_create(spec.vsid));
+    json_object_put(row, "customer_address",
+                    json_string_create_nocopy(addr_to_string(&spec.ca)));
+    json_object_put(row, "mac",
+                    json_string_create_nocopy(mac_to_string(spec.mac)));
+    json_object_put(row, "provider_address",
+                    json_string_create_nocopy(addr_to_string(&spec.pa)));
+    json_object_put_string(row, "rule", hnv_rule_to_string(spec.rule));
+    json_object_put_string(row, "type", hnv_type_to_string(spec.type));
+    if (spec.customer_id) {
+        json_object_put_string(row, "customer_id", spec.customer_id);
+    }
+    if (spec.vm_name) {
+        json_object_put_string(row, "vm_name", spec.vm_name);
+    }
+    if (spec.context) {
+        json_object_put_string(row, "context", spec.context);
+    }
+    struct json *op = json_object_create();
+    json_object_put_string(op, "op", "insert");
+    json_object_put_string(op, "table", "HNV_Lookup_Record");
+    json_object_put_format(op, "uuid", UUID_FMT, UUID_ARGS(&uuid));
+    json_object_put(op, "row", row);
+
+    txn = json_array_create_2(json_string_create("Open_vSwitch"), op);
+    direct_add_tail(txn, args, wait_for_reload);
+    reply = direct_transact(txn);
+    if (reply && !direct_reply_error(reply)) {
+        int64_t next_cfg = direct_reply_next_cfg(reply->result);
+        if (wait_for_reload && next_cfg >= 0) {
+            direct_wait_for_reload(next_cfg);
+        }
+        added = true;
+    }
+
+out:
+    jsonrpc_msg_destroy(reply);
+    sset_destroy(&rdids);
+    record_spec_destroy(&spec);
+    return added;
+}
+
 /* Runs 'commands' on the direct path if they are eligible.  Returns true if
  * they ran and succeeded, false if the general path must run them (nothing
  * has been written then). */
@@ -4438,6 +4663,11 @@ static bool
 run_direct_commands(const char *args, const struct ctl_command *commands,
                     size_t n_commands)
 {
+    if (n_commands == 1 && !dry_run && !retry && !strchr(db, ',')
+        && !strcmp(commands[0].syntax->name, "add-lookup-record")) {
+        return run_direct_add(args, &commands[0]);
+    }
+
     struct json *txn = direct_transaction(args, commands, n_commands,
                                           wait_for_reload);
     if (!txn) {
