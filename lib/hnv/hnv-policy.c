@@ -135,6 +135,19 @@ struct hnv_gateway {
     struct in6_addr ca;
 };
 
+/* Writer side: one per gateway record, so that choosing a VSID's gateway
+ * costs O(its gateway records), not O(its records).  A copy of the
+ * record's key rather than a pointer: records are replaced by copies (a PA
+ * change, a VSID that changes routing domain). */
+struct hnv_gateway_record {
+    struct hmap_node node;      /* In hnv_policy's 'gateway_records', by
+                                 * hash_vsid(). */
+    struct uuid uuid;
+    uint32_t vsid;
+    struct eth_addr mac;
+    struct in6_addr ca;
+};
+
 /* The published local provider addresses, sorted by address. */
 struct hnv_pa_set {
     size_t n;
@@ -161,6 +174,7 @@ struct hnv_policy {
     struct hmap rds;            /* "struct hnv_rd"s by RDID. */
     struct hmapx dirty_vsids;   /* Whose domain the commit must recompute. */
     struct hmapx dirty_rds;     /* Whose table the commit must rebuild. */
+    struct hmap gateway_records;    /* "struct hnv_gateway_record"s. */
     struct hmapx dirty_gateways;    /* VSIDs (as uintptr_t) whose gateways
                                      * the commit must recompute. */
     uint32_t next_rd_id;
@@ -455,10 +469,9 @@ hnv_policy_local_pa_for(const struct hnv_policy *p,
     return false;
 }
 
-static struct hnv_vsid *vsid_find(const struct hnv_policy *, uint32_t vsid);
-
-/* Default gateways.  A change to a gateway record marks its VSID; the
- * commit recomputes the VSID's gateways from its records. */
+/* Default gateways.  Adding or removing a gateway record updates
+ * 'gateway_records' and marks its VSID; the commit recomputes the VSID's
+ * gateways from its gateway records. */
 
 static bool
 record_is_gateway(const struct hnv_record *rec)
@@ -467,11 +480,38 @@ record_is_gateway(const struct hnv_record *rec)
 }
 
 static void
-gateway_mark_dirty(struct hnv_policy *p, const struct hnv_record *rec)
+gateway_record_add(struct hnv_policy *p, const struct hnv_record *rec)
 {
     if (record_is_gateway(rec)) {
-        hmapx_add(&p->dirty_gateways,
-                  (void *) (uintptr_t) rec->spec.vsid);
+        struct hnv_gateway_record *g = xmalloc(sizeof *g);
+
+        g->uuid = rec->uuid;
+        g->vsid = rec->spec.vsid;
+        g->mac = rec->spec.mac;
+        g->ca = rec->spec.ca;
+        hmap_insert(&p->gateway_records, &g->node, hash_vsid(g->vsid));
+        hmapx_add(&p->dirty_gateways, (void *) (uintptr_t) g->vsid);
+    }
+}
+
+static void
+gateway_record_remove(struct hnv_policy *p, const struct hnv_record *rec)
+{
+    if (record_is_gateway(rec)) {
+        struct hnv_gateway_record *g;
+
+        HMAP_FOR_EACH_WITH_HASH (g, node, hash_vsid(rec->spec.vsid),
+                                 &p->gateway_records) {
+            if (uuid_equals(&g->uuid, &rec->uuid)
+                && g->vsid == rec->spec.vsid
+                && eth_addr_equals(g->mac, rec->spec.mac)
+                && ipv6_addr_equals(&g->ca, &rec->spec.ca)) {
+                hmap_remove(&p->gateway_records, &g->node);
+                free(g);
+                break;
+            }
+        }
+        hmapx_add(&p->dirty_gateways, (void *) (uintptr_t) rec->spec.vsid);
     }
 }
 
@@ -488,30 +528,23 @@ gateway_find(const struct hnv_policy *p, uint32_t vsid, int family)
     return NULL;
 }
 
-static int
-record_family(const struct hnv_record *rec)
-{
-    return hnv_address_is_ipv4(&rec->spec.ca) ? AF_INET : AF_INET6;
-}
-
 /* Publishes the gateway of 'vsid' for 'family' as its records now say. */
 static void
 gateway_update(struct hnv_policy *p, uint32_t vsid, int family)
 {
-    const struct hnv_vsid *vs = vsid_find(p, vsid);
-    const struct hnv_record *best = NULL;
+    const struct hnv_gateway_record *best = NULL, *g;
 
-    for (size_t i = 0; vs && i < vs->n_records; i++) {
-        const struct hnv_record *rec = vs->records[i];
-        if (record_is_gateway(rec) && record_family(rec) == family
-            && (!best || uuid_compare_3way(&rec->uuid, &best->uuid) < 0)) {
-            best = rec;
+    HMAP_FOR_EACH_WITH_HASH (g, node, hash_vsid(vsid), &p->gateway_records) {
+        int g_family = hnv_address_is_ipv4(&g->ca) ? AF_INET : AF_INET6;
+        if (g->vsid == vsid && g_family == family
+            && (!best || uuid_compare_3way(&g->uuid, &best->uuid) < 0)) {
+            best = g;
         }
     }
 
     struct hnv_gateway *old = gateway_find(p, vsid, family);
-    if (old && best && eth_addr_equals(old->mac, best->spec.mac)
-        && ipv6_addr_equals(&old->ca, &best->spec.ca)) {
+    if (old && best && eth_addr_equals(old->mac, best->mac)
+        && ipv6_addr_equals(&old->ca, &best->ca)) {
         return;
     }
 
@@ -520,8 +553,8 @@ gateway_update(struct hnv_policy *p, uint32_t vsid, int family)
         struct hnv_gateway *new = xmalloc(sizeof *new);
         new->vsid = vsid;
         new->family = family;
-        new->mac = best->spec.mac;
-        new->ca = best->spec.ca;
+        new->mac = best->mac;
+        new->ca = best->ca;
         if (old) {
             cmap_replace(&p->gateways, &old->node, &new->node, hash);
         } else {
@@ -571,6 +604,7 @@ hnv_policy_create(void)
     hmap_init(&p->rds);
     hmapx_init(&p->dirty_vsids);
     hmapx_init(&p->dirty_rds);
+    hmap_init(&p->gateway_records);
     hmapx_init(&p->dirty_gateways);
     p->next_rd_id = HNV_RD_ID_MIN;
     return p;
@@ -658,6 +692,11 @@ hnv_policy_destroy(struct hnv_policy *p)
     hmap_destroy(&p->vsids);
     hmap_destroy(&p->rds);
     hmapx_destroy(&p->dirty_vsids);
+    struct hnv_gateway_record *g;
+    HMAP_FOR_EACH_POP (g, node, &p->gateway_records) {
+        free(g);
+    }
+    hmap_destroy(&p->gateway_records);
     hmapx_destroy(&p->dirty_gateways);
     hmapx_destroy(&p->dirty_rds);
     ovsrcu_postpone(free, p);
@@ -928,7 +967,7 @@ record_remove(struct hnv_policy *p, struct hnv_record *rec)
 {
     struct hnv_vsid *vs = vsid_find(p, rec->spec.vsid);
 
-    gateway_mark_dirty(p, rec);
+    gateway_record_remove(p, rec);
 
     record_unindex(p, rec);
     hmap_remove(&p->records, &rec->uuid_node);
@@ -961,12 +1000,10 @@ hnv_policy_set_record(struct hnv_policy *p, const struct uuid *uuid,
 
     vs = vsid_get(p, spec->vsid);
     new = record_create(uuid, spec, vsid_current_rd_id(vs));
-    gateway_mark_dirty(p, new);
-    if (old) {
-        gateway_mark_dirty(p, old);
-    }
     if (old && record_same_keys(old, new)) {
         /* Only the PA, rule or type changed: swap the copies in place. */
+        gateway_record_remove(p, old);
+        gateway_record_add(p, new);
         record_reindex(p, old, new);
         hmap_replace(&p->records, &old->uuid_node, &new->uuid_node);
         vsid_replace_record(vs, old, new);
@@ -977,8 +1014,9 @@ hnv_policy_set_record(struct hnv_policy *p, const struct uuid *uuid,
         record_index(p, new);
         hmap_insert(&p->records, &new->uuid_node, uuid_hash(uuid));
         vsid_add_record(vs, new);
+        gateway_record_add(p, new);
         if (old) {
-            record_remove(p, old);
+            record_remove(p, old);      /* Its key differs from 'new''s. */
         }
         record_check_conflicts(p, new, true);
     }
