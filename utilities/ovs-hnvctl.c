@@ -4287,7 +4287,7 @@ static struct json *
 direct_transaction(const char *args, const struct ctl_command *commands,
                    size_t n_commands, bool wait)
 {
-    if (n_commands != 1 || dry_run || retry || strchr(db, ',')) {
+    if (n_commands != 1) {
         return NULL;
     }
 
@@ -4440,6 +4440,19 @@ direct_records_table_is_empty(void)
                   && !shash_find(json_object(r), "error"));
     jsonrpc_msg_destroy(reply);
     return empty;
+}
+
+/* Frees 'reply', a committed direct transaction, and waits for
+ * ovs-vswitchd to apply its next_cfg unless --no-wait. */
+static void
+direct_finish(struct jsonrpc_msg *reply)
+{
+    int64_t next_cfg = direct_reply_next_cfg(reply->result);
+
+    jsonrpc_msg_destroy(reply);
+    if (wait_for_reload && next_cfg >= 0) {
+        direct_wait_for_reload(next_cfg);
+    }
 }
 
 /* Returns true if some operation in 'reply' failed. */
@@ -4642,10 +4655,8 @@ run_direct_add(const char *args, const struct ctl_command *c)
     direct_add_tail(txn, args, wait_for_reload);
     reply = direct_transact(txn);
     if (reply && !direct_reply_error(reply)) {
-        int64_t next_cfg = direct_reply_next_cfg(reply->result);
-        if (wait_for_reload && next_cfg >= 0) {
-            direct_wait_for_reload(next_cfg);
-        }
+        direct_finish(reply);
+        reply = NULL;
         added = true;
     }
 
@@ -4663,7 +4674,10 @@ static bool
 run_direct_commands(const char *args, const struct ctl_command *commands,
                     size_t n_commands)
 {
-    if (n_commands == 1 && !dry_run && !retry && !strchr(db, ',')
+    if (dry_run || retry || strchr(db, ',')) {
+        return false;
+    }
+    if (n_commands == 1
         && !strcmp(commands[0].syntax->name, "add-lookup-record")) {
         return run_direct_add(args, &commands[0]);
     }
@@ -4698,11 +4712,7 @@ run_direct_commands(const char *args, const struct ctl_command *commands,
         }
     }
 
-    int64_t next_cfg = direct_reply_next_cfg(result);
-    jsonrpc_msg_destroy(reply);
-    if (wait_for_reload && next_cfg >= 0) {
-        direct_wait_for_reload(next_cfg);
-    }
+    direct_finish(reply);
     return true;
 }
 
