@@ -1,5 +1,5 @@
-# ofproto: the HNV stage of ofproto-dpif bridges (settings, introspection,
-# and later the forwarding stage called from NORMAL).
+# ofproto: the HNV stage of ofproto-dpif bridges: settings, introspection
+# and the forwarding stage called from NORMAL.
 ofproto_libofproto_la_SOURCES += \
 	ofproto/ofproto-dpif-hnv.c \
 	ofproto/ofproto-dpif-hnv.h

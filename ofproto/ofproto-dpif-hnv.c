@@ -21,20 +21,60 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coverage.h"
+#include "dp-packet.h"
+#include "flow.h"
+#include "hnv/hnv-l2.h"
 #include "hnv/hnv-policy.h"
+#include "hnv/hnv-stage.h"
+#include "hnv/hnv-stats.h"
 #include "hnv/hnv-types.h"
 #include "ofproto-dpif.h"
+#include "ofproto-dpif-trace.h"
+#include "ofproto-dpif-xlate.h"
+#include "ofproto-dpif-xlate-cache.h"
 #include "ofproto.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
+#include "openvswitch/ofp-actions.h"
 #include "openvswitch/vlog.h"
+#include "ovs-rcu.h"
+#include "packets.h"
+#include "seq.h"
+#include "simap.h"
 #include "smap.h"
 #include "unixctl.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(ofproto_dpif_hnv);
 
-/* The HNV settings of one bridge. */
+COVERAGE_DEFINE(hnv_arp_reply);
+COVERAGE_DEFINE(hnv_nd_advert);
+COVERAGE_DEFINE(hnv_learn);
+
+/* A VM port, in 'hnv_xbridge->ports'. */
+struct hnv_xport {
+    struct hmap_node hmap_node;         /* Hashed on 'ofp_port'. */
+    ofp_port_t ofp_port;
+    uint32_t vsid;
+    char *name;                         /* For introspection. */
+};
+
+/* What translation reads of an HNV bridge: an immutable snapshot of its
+ * settings, published in 'ofproto_dpif->hnv_xbridge' under RCU and replaced
+ * as a whole when they change. */
+struct hnv_xbridge {
+    const struct hnv_policy *policy;    /* Host policy (RCU itself). */
+    ofp_port_t tunnel_port;             /* OFPP_NONE if not on the bridge. */
+    struct hmap ports;                  /* VM ports: "struct hnv_xport"s. */
+
+    /* The bridge's, shared by its successive snapshots. */
+    struct hnv_l2 *l2;                  /* VSID-scoped MAC learning. */
+    struct hnv_stats *stats;            /* Per-VSID counters (a ref). */
+};
+
+/* The HNV settings of one bridge (main thread only). */
 struct ofproto_dpif_hnv {
     struct ovs_list list_node;          /* In 'hnv_bridges'. */
     struct ofproto_dpif *ofproto;       /* The bridge. */
@@ -42,19 +82,155 @@ struct ofproto_dpif_hnv {
     uint64_t policy_seqno;              /* Policy change count seen last. */
     char *tunnel_port;                  /* Name of the NVGRE port. */
     struct smap other_config;           /* HNV.other_config. */
+    struct simap port_vsids;            /* Interface name -> VSID. */
+
+    struct hnv_xbridge *xbridge;        /* Published snapshot. */
+    struct hnv_l2 *l2;                  /* Owned; freed after RCU. */
+    struct hnv_stats *stats;            /* A reference. */
+    uint64_t l2_seqno;                  /* hnv_l2_seq() seen last. */
 };
 
 /* Every HNV-enabled bridge, in the order they were enabled. */
 static struct ovs_list hnv_bridges = OVS_LIST_INITIALIZER(&hnv_bridges);
 
-static void
-hnv_bridge_free(struct ofproto_dpif_hnv *hnv)
+/* Snapshots. */
+
+static const struct hnv_xport *
+xport_find(const struct hnv_xbridge *xb, ofp_port_t ofp_port)
 {
-    if (hnv) {
-        ovs_list_remove(&hnv->list_node);
-        free(hnv->tunnel_port);
-        smap_destroy(&hnv->other_config);
-        free(hnv);
+    const struct hnv_xport *xp;
+
+    HMAP_FOR_EACH_IN_BUCKET (xp, hmap_node, hash_ofp_port(ofp_port),
+                             &xb->ports) {
+        if (xp->ofp_port == ofp_port) {
+            return xp;
+        }
+    }
+    return NULL;
+}
+
+static ofp_port_t
+port_by_name(const struct ofproto_dpif *ofproto, const char *name)
+{
+    const struct ofport *ofport = shash_find_data(&ofproto->up.port_by_name,
+                                                  name);
+    return ofport ? ofport->ofp_port : OFPP_NONE;
+}
+
+/* Builds the snapshot of 'hnv''s settings. */
+static struct hnv_xbridge *
+xbridge_create(const struct ofproto_dpif_hnv *hnv)
+{
+    struct hnv_xbridge *xb = xzalloc(sizeof *xb);
+    const struct simap_node *node;
+
+    xb->policy = hnv->policy;
+    xb->tunnel_port = (hnv->tunnel_port[0]
+                       ? port_by_name(hnv->ofproto, hnv->tunnel_port)
+                       : OFPP_NONE);
+    hmap_init(&xb->ports);
+    SIMAP_FOR_EACH (node, &hnv->port_vsids) {
+        ofp_port_t ofp_port = port_by_name(hnv->ofproto, node->name);
+
+        if (ofp_port != OFPP_NONE && ofp_port != xb->tunnel_port
+            && !xport_find(xb, ofp_port)) {
+            struct hnv_xport *xp = xmalloc(sizeof *xp);
+
+            xp->ofp_port = ofp_port;
+            xp->vsid = node->data;
+            xp->name = xstrdup(node->name);
+            hmap_insert(&xb->ports, &xp->hmap_node, hash_ofp_port(ofp_port));
+        }
+    }
+    xb->l2 = hnv->l2;
+    xb->stats = hnv_stats_ref(hnv->stats);
+    return xb;
+}
+
+/* Returns true if 'hnv''s published snapshot still matches its settings
+ * and the bridge's ports.  (A port leaves 'port_by_name' some time after
+ * bridge.c deletes it -- a tunnel port only on the next ofproto_run() --
+ * so the snapshot is checked on every run, not only on reconfiguration.) */
+static bool
+xbridge_is_current(const struct ofproto_dpif_hnv *hnv)
+{
+    const struct hnv_xbridge *xb = hnv->xbridge;
+    const struct simap_node *node;
+    size_t n = 0;
+
+    if (xb->tunnel_port != (hnv->tunnel_port[0]
+                            ? port_by_name(hnv->ofproto, hnv->tunnel_port)
+                            : OFPP_NONE)) {
+        return false;
+    }
+    SIMAP_FOR_EACH (node, &hnv->port_vsids) {
+        ofp_port_t ofp_port = port_by_name(hnv->ofproto, node->name);
+
+        if (ofp_port != OFPP_NONE && ofp_port != xb->tunnel_port) {
+            const struct hnv_xport *xp = xport_find(xb, ofp_port);
+
+            if (!xp || xp->vsid != node->data) {
+                return false;
+            }
+            n++;
+        }
+    }
+    return n == hmap_count(&xb->ports);
+}
+
+static void
+xbridge_free(struct hnv_xbridge *xb)
+{
+    if (xb) {
+        struct hnv_xport *xp;
+
+        HMAP_FOR_EACH_POP (xp, hmap_node, &xb->ports) {
+            free(xp->name);
+            free(xp);
+        }
+        hmap_destroy(&xb->ports);
+        hnv_stats_unref(xb->stats);
+        free(xb);
+    }
+}
+
+static bool
+xbridge_equal(const struct hnv_xbridge *a, const struct hnv_xbridge *b)
+{
+    const struct hnv_xport *xp;
+
+    if (!a || !b || a->policy != b->policy
+        || a->tunnel_port != b->tunnel_port
+        || hmap_count(&a->ports) != hmap_count(&b->ports)) {
+        return false;
+    }
+    HMAP_FOR_EACH (xp, hmap_node, &a->ports) {
+        const struct hnv_xport *other = xport_find(b, xp->ofp_port);
+        if (!other || other->vsid != xp->vsid || strcmp(other->name,
+                                                        xp->name)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Forgets the MACs learned on ports of 'old' that 'new' (NULL: none) no
+ * longer has in the same VSID. */
+static void
+flush_moved_ports(struct hnv_l2 *l2, const struct hnv_xbridge *old,
+                  const struct hnv_xbridge *new)
+{
+    const struct hnv_xport *xp;
+
+    if (!old) {
+        return;
+    }
+    HMAP_FOR_EACH (xp, hmap_node, &old->ports) {
+        const struct hnv_xport *now = new ? xport_find(new, xp->ofp_port)
+                                          : NULL;
+        if (!now || now->vsid != xp->vsid) {
+            hnv_l2_flush_port(l2, xp->ofp_port);
+        }
     }
 }
 
@@ -62,6 +238,48 @@ static void
 request_revalidation(struct ofproto_dpif *ofproto)
 {
     ofproto->backer->need_revalidate = REV_RECONFIGURE;
+}
+
+/* Publishes a new snapshot of 'hnv' if it differs from the current one.
+ * Returns true if it did. */
+static bool
+publish_xbridge(struct ofproto_dpif_hnv *hnv)
+{
+    struct hnv_xbridge *xb = xbridge_create(hnv);
+
+    if (xbridge_equal(xb, hnv->xbridge)) {
+        xbridge_free(xb);
+        return false;
+    }
+    if (hnv->tunnel_port[0] && xb->tunnel_port == OFPP_NONE) {
+        VLOG_WARN("%s: HNV tunnel port %s is not on the bridge: nothing is "
+                  "encapsulated", hnv->ofproto->up.name, hnv->tunnel_port);
+    }
+    flush_moved_ports(hnv->l2, hnv->xbridge, xb);
+    ovsrcu_set(&hnv->ofproto->hnv_xbridge, xb);
+    if (hnv->xbridge) {
+        ovsrcu_postpone(xbridge_free, hnv->xbridge);
+    }
+    hnv->xbridge = xb;
+    return true;
+}
+
+static void
+hnv_bridge_free(struct ofproto_dpif_hnv *hnv)
+{
+    if (hnv) {
+        ovsrcu_set(&hnv->ofproto->hnv_xbridge, NULL);
+        if (hnv->xbridge) {
+            ovsrcu_postpone(xbridge_free, hnv->xbridge);
+        }
+        hnv_l2_destroy(hnv->l2);
+        hnv_stats_unref(hnv->stats);
+        ovs_list_remove(&hnv->list_node);
+        free(hnv->tunnel_port);
+        smap_destroy(&hnv->other_config);
+        simap_destroy(&hnv->port_vsids);
+        free(hnv);
+    }
 }
 
 int
@@ -72,6 +290,9 @@ ofproto_dpif_set_hnv(struct ofproto *ofproto_,
                                                 up);
     struct ofproto_dpif_hnv *hnv = ofproto->hnv;
     const char *tunnel_port = s && s->tunnel_port ? s->tunnel_port : "";
+    struct simap no_ports = SIMAP_INITIALIZER(&no_ports);
+    const struct simap *port_vsids = (s && s->port_vsids ? s->port_vsids
+                                      : &no_ports);
 
     if (!s) {
         if (hnv) {
@@ -86,28 +307,42 @@ ofproto_dpif_set_hnv(struct ofproto *ofproto_,
     if (!hnv) {
         hnv = xzalloc(sizeof *hnv);
         hnv->ofproto = ofproto;
+        hnv->tunnel_port = xstrdup("");
         smap_init(&hnv->other_config);
+        simap_init(&hnv->port_vsids);
+        hnv->l2 = hnv_l2_create();
+        hnv->l2_seqno = seq_read(hnv_l2_seq(hnv->l2));
+        hnv->stats = hnv_stats_create();
         ovs_list_push_back(&hnv_bridges, &hnv->list_node);
         ofproto->hnv = hnv;
         VLOG_INFO("%s: HNV enabled, tunnel port %s",
-                  ofproto->up.name, tunnel_port);
-        VLOG_INFO("%s: this build has the HNV configuration but not yet the "
-                  "HNV forwarding stage: the bridge forwards with stock "
-                  "NORMAL, without tenant isolation", ofproto->up.name);
-    } else if (hnv->policy == s->policy
-               && hnv->policy_seqno == s->policy_seqno
-               && !strcmp(hnv->tunnel_port, tunnel_port)
-               && smap_equal(&hnv->other_config, s->other_config)) {
-        return 0;
+                  ofproto->up.name, tunnel_port[0] ? tunnel_port : "(none)");
     }
 
-    hnv->policy = s->policy;
-    hnv->policy_seqno = s->policy_seqno;
-    free(hnv->tunnel_port);
-    hnv->tunnel_port = xstrdup(tunnel_port);
-    smap_destroy(&hnv->other_config);
-    smap_clone(&hnv->other_config, s->other_config);
-    request_revalidation(ofproto);
+    bool changed = (hnv->policy != s->policy
+                    || hnv->policy_seqno != s->policy_seqno
+                    || strcmp(hnv->tunnel_port, tunnel_port)
+                    || !smap_equal(&hnv->other_config, s->other_config)
+                    || !simap_equal(&hnv->port_vsids, port_vsids));
+    if (changed) {
+        hnv->policy = s->policy;
+        hnv->policy_seqno = s->policy_seqno;
+        free(hnv->tunnel_port);
+        hnv->tunnel_port = xstrdup(tunnel_port);
+        smap_destroy(&hnv->other_config);
+        smap_clone(&hnv->other_config, s->other_config);
+        simap_destroy(&hnv->port_vsids);
+        simap_init(&hnv->port_vsids);
+        const struct simap_node *node;
+        SIMAP_FOR_EACH (node, port_vsids) {
+            simap_put(&hnv->port_vsids, node->name, node->data);
+        }
+    }
+    /* Port numbers can change without a settings change. */
+    if (publish_xbridge(hnv) || changed) {
+        request_revalidation(ofproto);
+    }
+    simap_destroy(&no_ports);
     return 0;
 }
 
@@ -125,11 +360,370 @@ ofproto_dpif_hnv_policy_changed(const struct hnv_policy *policy,
     }
 }
 
+/* Revalidates the datapath flows of every HNV bridge whose VSID-scoped MAC
+ * table changed, and publishes a new snapshot for those whose ports
+ * changed. */
+void
+ofproto_dpif_hnv_run(void)
+{
+    struct ofproto_dpif_hnv *hnv;
+
+    LIST_FOR_EACH (hnv, list_node, &hnv_bridges) {
+        uint64_t seqno = seq_read(hnv_l2_seq(hnv->l2));
+
+        if (!xbridge_is_current(hnv) && publish_xbridge(hnv)) {
+            request_revalidation(hnv->ofproto);
+        }
+
+        if (seqno != hnv->l2_seqno) {
+            hnv->l2_seqno = seqno;
+            hnv->ofproto->backer->need_revalidate = REV_MAC_LEARNING;
+        }
+    }
+}
+
+void
+ofproto_dpif_hnv_wait(void)
+{
+    struct ofproto_dpif_hnv *hnv;
+
+    LIST_FOR_EACH (hnv, list_node, &hnv_bridges) {
+        seq_wait(hnv_l2_seq(hnv->l2), hnv->l2_seqno);
+    }
+}
+
 void
 ofproto_dpif_hnv_destroy(struct ofproto_dpif *ofproto)
 {
     hnv_bridge_free(ofproto->hnv);
     ofproto->hnv = NULL;
+}
+
+/* Translation. */
+
+static const struct hnv_xbridge *
+xbridge_get(const struct ofproto_dpif *ofproto)
+{
+    return ovsrcu_get(struct hnv_xbridge *, &ofproto->hnv_xbridge);
+}
+
+bool
+ofproto_dpif_hnv_port_is_reserved(const struct ofproto_dpif *ofproto,
+                                  ofp_port_t port)
+{
+    const struct hnv_xbridge *xb = xbridge_get(ofproto);
+
+    return xb && (port == xb->tunnel_port || xport_find(xb, port));
+}
+
+static void OVS_PRINTF_FORMAT(2, 3)
+report(const struct xlate_hnv *xh, const char *format, ...)
+{
+    if (OVS_UNLIKELY(xh->xin->trace)) {
+        va_list args;
+
+        va_start(args, format);
+        char *text = xvasprintf(format, args);
+        va_end(args);
+        oftrace_report(xh->xin->trace, OFT_DETAIL, text);
+        free(text);
+    }
+}
+
+static void
+report_decision(const struct xlate_hnv *xh, const struct hnv_decision *d)
+{
+    if (OVS_UNLIKELY(xh->xin->trace)) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        ds_put_cstr(&s, "HNV: ");
+        hnv_decision_format(d, &s);
+        oftrace_report(xh->xin->trace,
+                       d->action == HNV_ACTION_DROP ? OFT_WARN : OFT_DETAIL,
+                       ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+/* Counts the packet being translated in 'counter' of 'vsid', and leaves
+ * an entry in the translation cache that counts the datapath flow's
+ * packets later. */
+static void
+count(const struct hnv_xbridge *xb, const struct xlate_hnv *xh,
+      uint32_t vsid, enum hnv_counter counter)
+{
+    struct xlate_in *xin = xh->xin;
+
+    if (xin->resubmit_stats) {
+        hnv_stats_add(xb->stats, vsid, counter,
+                      xin->resubmit_stats->n_packets);
+    }
+    if (xin->xcache) {
+        struct xc_entry *entry = xlate_cache_add_entry(xin->xcache, XC_HNV);
+
+        entry->hnv.stats = hnv_stats_ref(xb->stats);
+        entry->hnv.vsid = vsid;
+        entry->hnv.counter = counter;
+    }
+}
+
+/* Sends 'packet', composed by the switch, out 'port' of 'ofproto'. */
+static void
+send_packet(struct ofproto_dpif *ofproto, ofp_port_t port,
+            struct dp_packet *packet)
+{
+    struct ofpact_output output;
+    struct flow flow;
+
+    ofpact_init(&output.ofpact, OFPACT_OUTPUT, sizeof output);
+    output.port = port;
+    output.max_len = 0;
+    flow_extract(packet, &flow);
+    flow.in_port.ofp_port = OFPP_NONE;
+    ofproto_dpif_execute_actions__(ofproto,
+                                   ofproto_dpif_get_tables_version(ofproto),
+                                   &flow, NULL, &output.ofpact, sizeof output,
+                                   0, 0, packet);
+}
+
+/* Answers the ARP request or neighbor solicitation being translated as
+ * 'd' says, out its input port.  The answer is composed here, for the
+ * packet at hand: the datapath flow sends every request to ovs-vswitchd
+ * (as for every ARP responder in OVS, whose ARP rewrites are slow-pathed
+ * on every datapath). */
+static void
+answer(struct ofproto_dpif *ofproto, const struct xlate_hnv *xh,
+       const struct hnv_decision *d)
+{
+    const struct flow *flow = &xh->xin->flow;
+    struct dp_packet packet;
+
+    *xh->slow |= SLOW_ACTION;
+    if (!xh->xin->packet || !xh->xin->allow_side_effects) {
+        report(xh, "HNV: the answer is sent when a packet is translated");
+        return;
+    }
+
+    dp_packet_init(&packet, 128);
+    if (d->action == HNV_ACTION_ARP_REPLY) {
+        compose_arp(&packet, ARP_OP_REPLY, d->reply_mac, flow->arp_sha,
+                    false, in6_addr_get_mapped_ipv4(&d->target),
+                    flow->nw_src);
+        struct eth_header *eth = dp_packet_eth(&packet);
+        eth->eth_dst = flow->dl_src;
+        COVERAGE_INC(hnv_arp_reply);
+    } else {
+        ovs_be32 flags = htonl(ND_RSO_SOLICITED | ND_RSO_OVERRIDE
+                               | (d->record && d->record->pa_is_gateway
+                                  ? ND_RSO_ROUTER : 0));
+        compose_nd_na(&packet, d->reply_mac, flow->dl_src, &d->target,
+                      &flow->ipv6_src, flags);
+        COVERAGE_INC(hnv_nd_advert);
+    }
+    send_packet(ofproto, xh->in_port, &packet);
+    dp_packet_uninit(&packet);
+}
+
+/* Outputs the frame to the VM port of 'vsid' where 'mac' was learned, or
+ * while it is unknown, to every VM port of 'vsid' but the input port.
+ * Returns false if 'vsid' has no VM port on the bridge. */
+static bool
+output_in_vsid(const struct hnv_xbridge *xb, const struct xlate_hnv *xh,
+               uint32_t vsid, struct eth_addr mac)
+{
+    ofp_port_t port = hnv_l2_lookup(xb->l2, vsid, mac);
+    const struct hnv_xport *xp = port != OFPP_NONE ? xport_find(xb, port)
+                                                   : NULL;
+    bool any = false;
+
+    if (xp && xp->vsid == vsid) {
+        if (port != xh->in_port) {
+            report(xh, "HNV: to port %s, where "ETH_ADDR_FMT" was learned",
+                   xp->name, ETH_ADDR_ARGS(mac));
+            xlate_hnv_output(xh->ctx, port);
+        } else {
+            report(xh, "HNV: "ETH_ADDR_FMT" is on the input port, dropping",
+                   ETH_ADDR_ARGS(mac));
+        }
+        return true;
+    }
+
+    report(xh, "HNV: "ETH_ADDR_FMT" not yet learned in VSID %"PRIu32", "
+           "to every VM port of the VSID", ETH_ADDR_ARGS(mac), vsid);
+    HMAP_FOR_EACH (xp, hmap_node, &xb->ports) {
+        if (xp->vsid == vsid) {
+            any = true;
+            if (xp->ofp_port != xh->in_port) {
+                xlate_hnv_output(xh->ctx, xp->ofp_port);
+            }
+        }
+    }
+    return any;
+}
+
+/* Encapsulates the frame into NVGRE as 'd' says. */
+static void
+output_nvgre(const struct hnv_xbridge *xb, const struct xlate_hnv *xh,
+             const struct hnv_decision *d)
+{
+    struct flow *flow = &xh->xin->flow;
+    struct flow_tnl saved = flow->tunnel;
+
+    memset(&flow->tunnel, 0, sizeof flow->tunnel);
+    if (hnv_address_is_ipv4(&d->remote_pa)) {
+        flow->tunnel.ip_dst = in6_addr_get_mapped_ipv4(&d->remote_pa);
+        flow->tunnel.ip_src = in6_addr_get_mapped_ipv4(&d->local_pa);
+    } else {
+        flow->tunnel.ipv6_dst = d->remote_pa;
+        flow->tunnel.ipv6_src = d->local_pa;
+    }
+    flow->tunnel.tun_id = htonll(d->key);
+    flow->tunnel.flags = FLOW_TNL_F_KEY | FLOW_TNL_F_DONT_FRAGMENT;
+    flow->tunnel.ip_ttl = 64;
+    xlate_hnv_output(xh->ctx, xb->tunnel_port);
+    flow->tunnel = saved;
+}
+
+static void
+drop(const struct hnv_xbridge *xb, const struct xlate_hnv *xh,
+     uint32_t vsid, enum hnv_drop_reason reason)
+{
+    count(xb, xh, vsid, hnv_counter_drop(reason));
+}
+
+/* Carries out 'd', the decision for a frame from a VM port ('from_tunnel'
+ * false) or from the tunnel port. */
+static void
+execute(struct ofproto_dpif *ofproto, const struct hnv_xbridge *xb,
+        const struct xlate_hnv *xh, struct hnv_decision *d,
+        bool from_tunnel)
+{
+    struct flow *flow = &xh->xin->flow;
+
+    if (d->action == HNV_ACTION_ENCAP && xb->tunnel_port == OFPP_NONE) {
+        d->action = HNV_ACTION_DROP;
+        d->drop = HNV_DROP_NO_TUNNEL_PORT;
+    }
+    report_decision(xh, d);
+
+    switch (d->action) {
+    case HNV_ACTION_DROP:
+        drop(xb, xh, d->in_vsid, d->drop);
+        return;
+
+    case HNV_ACTION_ARP_REPLY:
+    case HNV_ACTION_ND_ADVERT:
+        answer(ofproto, xh, d);
+        count(xb, xh, d->in_vsid, (d->action == HNV_ACTION_ARP_REPLY
+                                   ? HNV_CNT_ARP_REPLY
+                                   : HNV_CNT_ND_ADVERT));
+        return;
+
+    case HNV_ACTION_DELIVER:
+    case HNV_ACTION_ENCAP: {
+        struct eth_addr dl_src = flow->dl_src, dl_dst = flow->dl_dst;
+        uint8_t nw_ttl = flow->nw_ttl;
+
+        flow->dl_src = d->dl_src;
+        flow->dl_dst = d->dl_dst;
+        if (d->dec_ttl) {
+            flow->nw_ttl--;
+        }
+        if (d->action == HNV_ACTION_ENCAP) {
+            output_nvgre(xb, xh, d);
+            count(xb, xh, d->vsid, HNV_CNT_ENCAP);
+        } else if (output_in_vsid(xb, xh, d->vsid, d->dl_dst)) {
+            count(xb, xh, d->vsid, from_tunnel ? HNV_CNT_DECAP
+                                               : HNV_CNT_LOCAL);
+        } else {
+            report(xh, "HNV: VSID %"PRIu32" has no VM port on this bridge, "
+                   "dropping", d->vsid);
+            drop(xb, xh, d->in_vsid, HNV_DROP_NOT_LOCAL);
+        }
+        if (d->route) {
+            count(xb, xh, d->vsid, HNV_CNT_ROUTED);
+        }
+        flow->dl_src = dl_src;
+        flow->dl_dst = dl_dst;
+        flow->nw_ttl = nw_ttl;
+        return;
+    }
+
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+static void
+xlate_from_vm(struct ofproto_dpif *ofproto, const struct hnv_xbridge *xb,
+              const struct xlate_hnv *xh, uint32_t vsid)
+{
+    const struct flow *flow = &xh->xin->flow;
+    struct hnv_decision d;
+
+    report(xh, "HNV: from a VM port of VSID %"PRIu32, vsid);
+
+    /* Source validation; a valid source is learned. */
+    enum hnv_source source = hnv_stage_check_source(xb->policy, vsid, flow,
+                                                    xh->wc);
+    if (source == HNV_SOURCE_VALID
+        && xh->xin->packet && xh->xin->allow_side_effects
+        && hnv_l2_learn(xb->l2, vsid, flow->dl_src, xh->in_port)) {
+        COVERAGE_INC(hnv_learn);
+    }
+
+    /* Local layer 2 first. */
+    if (!eth_addr_is_multicast(flow->dl_dst)
+        && hnv_l2_lookup(xb->l2, vsid, flow->dl_dst) != OFPP_NONE) {
+        if (source == HNV_SOURCE_SPOOFED) {
+            report(xh, "HNV: dropped: %s",
+                   hnv_drop_reason_text(HNV_DROP_SPOOFED));
+            drop(xb, xh, vsid, HNV_DROP_SPOOFED);
+        } else {
+            report(xh, "HNV: "ETH_ADDR_FMT" was learned in VSID %"PRIu32", "
+                   "switched locally", ETH_ADDR_ARGS(flow->dl_dst), vsid);
+            output_in_vsid(xb, xh, vsid, flow->dl_dst);
+            count(xb, xh, vsid, HNV_CNT_LOCAL);
+        }
+        return;
+    }
+
+    hnv_stage_from_vm(xb->policy, vsid, flow, xh->wc, &d);
+    execute(ofproto, xb, xh, &d, false);
+}
+
+static void
+xlate_from_tunnel(struct ofproto_dpif *ofproto, const struct hnv_xbridge *xb,
+                  const struct xlate_hnv *xh)
+{
+    struct hnv_decision d;
+
+    report(xh, "HNV: from the NVGRE tunnel port, key %#"PRIx64,
+           ntohll(xh->xin->flow.tunnel.tun_id));
+    hnv_stage_from_tunnel(xb->policy, &xh->xin->flow, xh->wc, &d);
+    execute(ofproto, xb, xh, &d, true);
+}
+
+bool
+ofproto_dpif_hnv_xlate_normal(struct ofproto_dpif *ofproto,
+                              const struct xlate_hnv *xh)
+{
+    const struct hnv_xbridge *xb = xbridge_get(ofproto);
+
+    if (!xb) {
+        return false;
+    } else if (xh->in_port == xb->tunnel_port) {
+        xlate_from_tunnel(ofproto, xb, xh);
+        return true;
+    } else {
+        const struct hnv_xport *xp = xport_find(xb, xh->in_port);
+
+        if (xp) {
+            xlate_from_vm(ofproto, xb, xh, xp->vsid);
+            return true;
+        }
+        return false;
+    }
 }
 
 /* Introspection. */
@@ -150,17 +744,70 @@ find_hnv_bridge(const char *name, struct ds *error)
     return ofproto->hnv;
 }
 
+static int
+compare_xports(const void *a_, const void *b_)
+{
+    const struct hnv_xport *const *a = a_, *const *b = b_;
+
+    return strcmp((*a)->name, (*b)->name);
+}
+
+/* Returns the VM ports of 'xb' sorted by name, in an array that the caller
+ * frees. */
+static const struct hnv_xport **
+sorted_xports(const struct hnv_xbridge *xb)
+{
+    size_t n = hmap_count(&xb->ports), i = 0;
+    const struct hnv_xport **xports = xmalloc((n + 1) * sizeof *xports);
+    const struct hnv_xport *xp;
+
+    HMAP_FOR_EACH (xp, hmap_node, &xb->ports) {
+        xports[i++] = xp;
+    }
+    qsort(xports, n, sizeof *xports, compare_xports);
+    return xports;
+}
+
+static const char *
+port_name(const struct hnv_xbridge *xb, ofp_port_t port)
+{
+    const struct hnv_xport *xp = xport_find(xb, port);
+
+    return xp ? xp->name : "?";
+}
+
 static void
 format_hnv_bridge(const struct ofproto_dpif_hnv *hnv, struct ds *s)
 {
+    const struct hnv_xbridge *xb = hnv->xbridge;
     struct smap_node *node;
 
-    ds_put_format(s, "bridge %s: tunnel port %s\n",
+    ds_put_format(s, "bridge %s: tunnel port %s",
                   hnv->ofproto->up.name,
                   hnv->tunnel_port[0] ? hnv->tunnel_port : "(none)");
+    if (hnv->tunnel_port[0] && xb->tunnel_port == OFPP_NONE) {
+        ds_put_cstr(s, " (not on the bridge: nothing is encapsulated)");
+    }
+    ds_put_char(s, '\n');
     SMAP_FOR_EACH (node, &hnv->other_config) {
         ds_put_format(s, "  other_config:%s=%s\n", node->key, node->value);
     }
+
+    size_t n = hmap_count(&xb->ports), i;
+    const struct hnv_xport **xports = sorted_xports(xb);
+    for (i = 0; i < n; i++) {
+        ds_put_format(s, "  VM port %s: VSID %"PRIu32"\n",
+                      xports[i]->name, xports[i]->vsid);
+    }
+    free(xports);
+
+    struct hnv_l2_entry *entries = hnv_l2_dump(hnv->l2, &n);
+    for (i = 0; i < n; i++) {
+        ds_put_format(s, "  learned: VSID %"PRIu32" "ETH_ADDR_FMT" on %s\n",
+                      entries[i].vsid, ETH_ADDR_ARGS(entries[i].mac),
+                      port_name(xb, entries[i].port));
+    }
+    free(entries);
 }
 
 static void
@@ -249,13 +896,59 @@ format_delivery(const struct hnv_policy *policy,
     }
 }
 
+/* Says where bridge 'hnv' sends a packet for record 'rec'. */
+static void
+format_forwarding(const struct ofproto_dpif_hnv *hnv,
+                  const struct hnv_record *rec, struct ds *s)
+{
+    const struct hnv_record_spec *spec = &rec->spec;
+    const struct hnv_xbridge *xb = hnv->xbridge;
+    struct in6_addr local_pa;
+
+    ds_put_cstr(s, "forwarding: ");
+    if (rec->pa_is_gateway) {
+        ds_put_cstr(s, "none\n");
+    } else if (hnv_policy_pa_is_local(hnv->policy, &spec->pa)) {
+        ofp_port_t port = hnv_l2_lookup(hnv->l2, spec->vsid, spec->mac);
+        bool any = false;
+
+        if (port != OFPP_NONE) {
+            ds_put_format(s, "output to VM port %s (MAC learned there)\n",
+                          port_name(xb, port));
+            return;
+        }
+        ds_put_cstr(s, "MAC not learned yet: output to every VM port of "
+                    "the VSID:");
+        const struct hnv_xport **xports = sorted_xports(xb);
+        for (size_t i = 0; i < hmap_count(&xb->ports); i++) {
+            if (xports[i]->vsid == spec->vsid) {
+                ds_put_format(s, " %s", xports[i]->name);
+                any = true;
+            }
+        }
+        free(xports);
+        ds_put_cstr(s, any ? "\n" : " (none on this bridge: dropped)\n");
+    } else if (spec->rule != HNV_RULE_ENCAP) {
+        ds_put_cstr(s, "dropped (rule not supported)\n");
+    } else if (!hnv_policy_local_pa_for(hnv->policy, &spec->pa, &local_pa)) {
+        ds_put_format(s, "dropped: %s\n",
+                      hnv_drop_reason_text(HNV_DROP_NO_LOCAL_PA));
+    } else if (xb->tunnel_port == OFPP_NONE) {
+        ds_put_format(s, "dropped: %s\n",
+                      hnv_drop_reason_text(HNV_DROP_NO_TUNNEL_PORT));
+    } else {
+        ds_put_format(s, "output to tunnel port %s\n", hnv->tunnel_port);
+    }
+}
+
 /* Explains, into 's', what the policy says about a packet to 'dst' from a
  * VM of 'vsid': the same-subnet record, or the route, next hop and record
  * in the destination VSID, and how that record is reached. */
 static void
-explain_lookup(const struct hnv_policy *policy, uint32_t vsid,
+explain_lookup(const struct ofproto_dpif_hnv *hnv, uint32_t vsid,
                const struct in6_addr *dst, struct ds *s)
 {
+    const struct hnv_policy *policy = hnv->policy;
     const char *rdid = hnv_policy_vsid_rdid(policy, vsid);
     const struct hnv_record *rec;
     const struct hnv_route *route;
@@ -274,6 +967,7 @@ explain_lookup(const struct hnv_policy *policy, uint32_t vsid,
         format_record(rec, s);
         ds_put_cstr(s, " (same virtual subnet)\n");
         format_delivery(policy, rec, s);
+        format_forwarding(hnv, rec, s);
         return;
     }
 
@@ -309,6 +1003,7 @@ explain_lookup(const struct hnv_policy *policy, uint32_t vsid,
     format_record(rec, s);
     ds_put_char(s, '\n');
     format_delivery(policy, rec, s);
+    format_forwarding(hnv, rec, s);
 }
 
 static void
@@ -335,15 +1030,79 @@ hnv_unixctl_lookup(struct unixctl_conn *conn, int argc OVS_UNUSED,
         goto error;
     }
 
-    explain_lookup(hnv->policy, vsid, &dst, &s);
-    ds_put_cstr(&s, "forwarding: not yet forwarded: the HNV forwarding "
-                "stage is not part of this build\n");
+    explain_lookup(hnv, vsid, &dst, &s);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
     return;
 
 error:
     unixctl_command_reply_error(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* Parses argv[i], if present, as a VSID for hnv/stats: any 24-bit value,
+ * since drops of reserved VSIDs are counted under the VSID of the key.
+ * Returns 0 if absent, UINT32_MAX on error. */
+static uint32_t
+parse_optional_vsid(int argc, const char *argv[], int i, struct ds *error)
+{
+    unsigned int vsid = 0;
+
+    if (argc > i && (!str_to_uint(argv[i], 10, &vsid) || vsid > 0xffffff)) {
+        ds_put_format(error, "%s: VSID must be a number from 0 to 16777215",
+                      argv[i]);
+        return UINT32_MAX;
+    }
+    return vsid;
+}
+
+static void
+hnv_unixctl_stats(struct unixctl_conn *conn, int argc, const char *argv[],
+                  void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const struct ofproto_dpif_hnv *hnv;
+
+    if (argc > 1) {
+        hnv = find_hnv_bridge(argv[1], &s);
+        uint32_t vsid = hnv ? parse_optional_vsid(argc, argv, 2, &s) : 0;
+        if (!hnv || vsid == UINT32_MAX) {
+            unixctl_command_reply_error(conn, ds_cstr(&s));
+            ds_destroy(&s);
+            return;
+        }
+        hnv_stats_format(hnv->stats, vsid, &s);
+    } else {
+        LIST_FOR_EACH (hnv, list_node, &hnv_bridges) {
+            ds_put_format(&s, "bridge %s:\n", hnv->ofproto->up.name);
+            hnv_stats_format(hnv->stats, 0, &s);
+        }
+    }
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+hnv_unixctl_stats_clear(struct unixctl_conn *conn, int argc,
+                        const char *argv[], void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const struct ofproto_dpif_hnv *hnv;
+
+    if (argc > 1) {
+        hnv = find_hnv_bridge(argv[1], &s);
+        if (!hnv) {
+            unixctl_command_reply_error(conn, ds_cstr(&s));
+            ds_destroy(&s);
+            return;
+        }
+        hnv_stats_clear(hnv->stats);
+    } else {
+        LIST_FOR_EACH (hnv, list_node, &hnv_bridges) {
+            hnv_stats_clear(hnv->stats);
+        }
+    }
+    unixctl_command_reply(conn, "statistics cleared");
     ds_destroy(&s);
 }
 
@@ -354,4 +1113,8 @@ ofproto_dpif_hnv_init(void)
                              hnv_unixctl_show, NULL);
     unixctl_command_register("hnv/lookup", "bridge vsid address", 3, 3,
                              hnv_unixctl_lookup, NULL);
+    unixctl_command_register("hnv/stats", "[bridge [vsid]]", 0, 2,
+                             hnv_unixctl_stats, NULL);
+    unixctl_command_register("hnv/stats-clear", "[bridge]", 0, 1,
+                             hnv_unixctl_stats_clear, NULL);
 }

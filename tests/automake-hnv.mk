@@ -6,6 +6,8 @@ TESTSUITE_AT += \
 	tests/hnv-lib.at \
 	tests/hnv-schema.at \
 	tests/hnv-config.at \
-	tests/hnv-ctl.at
+	tests/hnv-ctl.at \
+	tests/hnv-forward.at
 
 tests_ovstest_SOURCES += tests/test-hnv.c
+EXTRA_DIST += tests/hnv-nvgre.py

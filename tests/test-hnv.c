@@ -2480,7 +2480,7 @@ test_stage(struct ovs_cmdl_context *ctx OVS_UNUSED)
     f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:06", "10.0.1.5",
                 "10.0.1.6", 64);
     f.dl_type = htons(0x88cc);
-    CHECK_DECISION(p, 5001, &f, "dropped: neither IPv4, IPv6 nor ARP");
+    CHECK_DECISION(p, 5001, &f, "dropped: neither IPv4 nor IPv6");
     f.dl_type = htons(ETH_TYPE_IP);
     f.vlans[0].tci = htons(VLAN_CFI | 10);
     CHECK_DECISION(p, 5001, &f, "dropped: 802.1Q-tagged frame");

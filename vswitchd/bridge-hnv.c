@@ -33,6 +33,7 @@
 #include "ovsdb-cs.h"
 #include "ovsdb-error.h"
 #include "ovsdb-idl.h"
+#include "simap.h"
 #include "uuidset.h"
 #include "vswitch-idl.h"
 
@@ -186,6 +187,7 @@ bridge_hnv_exit(void)
 void
 bridge_hnv_wait(void)
 {
+    ofproto_dpif_hnv_wait();
     if (cs) {
         ovsdb_cs_wait(cs);
     }
@@ -502,6 +504,7 @@ bridge_hnv_run(void)
     struct ovsdb_cs_event *event;
     struct ovs_list events;
 
+    ofproto_dpif_hnv_run();
     if (!cs) {
         return;
     }
@@ -547,6 +550,25 @@ bridge_hnv_run(void)
     }
 }
 
+/* Fills 'port_vsids' with the name of each interface of each VM port of
+ * bridge 'br_cfg' (a Port with an hnv_vsid) and its VSID.  A VM port is
+ * normally one interface; every interface of a bonded one is listed. */
+static void
+collect_port_vsids(const struct ovsrec_bridge *br_cfg,
+                   struct simap *port_vsids)
+{
+    for (size_t i = 0; i < br_cfg->n_ports; i++) {
+        const struct ovsrec_port *port = br_cfg->ports[i];
+
+        if (port->n_hnv_vsid && hnv_vsid_is_valid(*port->hnv_vsid)) {
+            for (size_t j = 0; j < port->n_interfaces; j++) {
+                simap_put(port_vsids, port->interfaces[j]->name,
+                          *port->hnv_vsid);
+            }
+        }
+    }
+}
+
 void
 bridge_hnv_configure(struct ofproto *ofproto,
                      const struct ovsrec_bridge *br_cfg)
@@ -554,14 +576,18 @@ bridge_hnv_configure(struct ofproto *ofproto,
     const struct ovsrec_hnv *hnv = br_cfg->hnv;
 
     if (hnv) {
+        struct simap port_vsids = SIMAP_INITIALIZER(&port_vsids);
         struct ofproto_hnv_settings s;
 
         open_monitor();
+        collect_port_vsids(br_cfg, &port_vsids);
         s.policy = policy;
         s.policy_seqno = hnv_policy_get_seqno(policy);
         s.tunnel_port = hnv->tunnel_port;
+        s.port_vsids = &port_vsids;
         s.other_config = &hnv->other_config;
         ofproto_set_hnv(ofproto, &s);
+        simap_destroy(&port_vsids);
     } else {
         ofproto_set_hnv(ofproto, NULL);
     }

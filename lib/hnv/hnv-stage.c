@@ -59,11 +59,11 @@ hnv_drop_reason_text(enum hnv_drop_reason reason)
 }
 
 void
-hnv_stage_count_drop(enum hnv_drop_reason reason)
+hnv_stage_count_drop(enum hnv_drop_reason reason, unsigned int n)
 {
     switch (reason) {
 #define HNV_DROP_REASON(ENUM, NAME, TEXT) \
-    case HNV_DROP_##ENUM: COVERAGE_INC(hnv_drop_##NAME); break;
+    case HNV_DROP_##ENUM: COVERAGE_ADD(hnv_drop_##NAME, n); break;
     HNV_DROP_REASONS
 #undef HNV_DROP_REASON
     case HNV_N_DROP_REASONS:
@@ -414,6 +414,42 @@ hnv_stage_from_vm(const struct hnv_policy *p, uint32_t vsid,
             from_vm_ip(p, flow, wc, d);
         }
     }
+}
+
+enum hnv_source
+hnv_stage_check_source(const struct hnv_policy *p, uint32_t vsid,
+                       const struct flow *flow, struct flow_wildcards *wc)
+{
+    struct in6_addr src;
+
+    if (wc) {
+        WC_MASK_FIELD(wc, dl_type);
+    }
+    if (flow->vlans[0].tci & htons(VLAN_CFI)) {
+        return HNV_SOURCE_NONE;
+    } else if (flow->dl_type == htons(ETH_TYPE_ARP)) {
+        if (wc) {
+            WC_MASK_FIELD(wc, nw_src);
+        }
+        if (!flow->nw_src) {
+            return HNV_SOURCE_NONE;
+        }
+        in6_addr_set_mapped_ipv4(&src, flow->nw_src);
+    } else if (flow->dl_type == htons(ETH_TYPE_IP)
+               || flow->dl_type == htons(ETH_TYPE_IPV6)) {
+        src = packet_src(flow, wc);
+        if (!ipv6_addr_is_set(&src)
+            || (hnv_address_is_ipv4(&src) && !flow->nw_src)) {
+            return HNV_SOURCE_NONE;
+        }
+    } else {
+        return HNV_SOURCE_NONE;
+    }
+    if (wc) {
+        WC_MASK_FIELD(wc, dl_src);
+    }
+    return (source_is_valid(p, vsid, &src, flow->dl_src)
+            ? HNV_SOURCE_VALID : HNV_SOURCE_SPOOFED);
 }
 
 /* From the tunnel port. */

@@ -71,7 +71,7 @@ struct hnv_route;
  * "hnv_drop_<name>", incremented by hnv_stage_count_drop(). */
 #define HNV_DROP_REASONS                                                    \
     HNV_DROP_REASON(NOT_IP, not_ip,                                         \
-                    "neither IPv4, IPv6 nor ARP")                           \
+                    "neither IPv4 nor IPv6")                                \
     HNV_DROP_REASON(TAGGED, tagged,                                         \
                     "802.1Q-tagged frame")                                  \
     HNV_DROP_REASON(MULTICAST, multicast,                                   \
@@ -106,7 +106,9 @@ struct hnv_route;
     HNV_DROP_REASON(TUNNEL_SPOOFED, tunnel_spoofed,                         \
                     "inner source does not live at the outer source PA")    \
     HNV_DROP_REASON(NOT_LOCAL, not_local,                                   \
-                    "destination does not live on this host")
+                    "destination does not live on this host")               \
+    HNV_DROP_REASON(NO_TUNNEL_PORT, no_tunnel_port,                         \
+                    "the bridge has no NVGRE tunnel port")
 
 enum hnv_drop_reason {
 #define HNV_DROP_REASON(ENUM, NAME, TEXT) HNV_DROP_##ENUM,
@@ -118,10 +120,10 @@ enum hnv_drop_reason {
 const char *hnv_drop_reason_name(enum hnv_drop_reason);  /* "no_record" */
 const char *hnv_drop_reason_text(enum hnv_drop_reason);  /* In words. */
 
-/* Increments the coverage counter of 'reason'.  For the caller to use once
+/* Adds 'n' to the coverage counter of 'reason': for the caller to use once
  * per dropped packet (not when translating without a packet, as
  * revalidators do). */
-void hnv_stage_count_drop(enum hnv_drop_reason);
+void hnv_stage_count_drop(enum hnv_drop_reason, unsigned int n);
 
 enum hnv_action {
     HNV_ACTION_DROP,            /* 'drop' says why. */
@@ -166,6 +168,20 @@ void hnv_stage_from_vm(const struct hnv_policy *, uint32_t vsid,
                        struct hnv_decision *);
 void hnv_stage_from_tunnel(const struct hnv_policy *, const struct flow *,
                            struct flow_wildcards *, struct hnv_decision *);
+
+/* The source validation of hnv_stage_from_vm() alone (HNV-SPEC 3.1 step 3),
+ * for frames that NORMAL switches locally and for MAC learning.  IPv4, IPv6
+ * and ARP frames with a source address are VALID or SPOOFED; other frames
+ * (another ethertype, an ARP probe, an IPv6 packet from ::) have no source
+ * address to validate: NONE. */
+enum hnv_source {
+    HNV_SOURCE_NONE,
+    HNV_SOURCE_VALID,
+    HNV_SOURCE_SPOOFED,
+};
+enum hnv_source hnv_stage_check_source(const struct hnv_policy *,
+                                       uint32_t vsid, const struct flow *,
+                                       struct flow_wildcards *);
 
 /* Appends to 's' the decision in words, one line without a newline, e.g.
  * "routed by 10.0.2.0/24 to VSID 5002; record 10.0.2.6 at PA 192.168.1.2:
