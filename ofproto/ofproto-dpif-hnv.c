@@ -654,6 +654,18 @@ execute(struct ofproto_dpif *ofproto, const struct hnv_xbridge *xb,
     }
 }
 
+/* Learns that the sender of the frame being translated, whose source
+ * passed validation, is behind the input port. */
+static void
+learn_source(const struct hnv_xbridge *xb, const struct xlate_hnv *xh,
+             uint32_t vsid)
+{
+    if (xh->xin->packet && xh->xin->allow_side_effects
+        && hnv_l2_learn(xb->l2, vsid, xh->xin->flow.dl_src, xh->in_port)) {
+        COVERAGE_INC(hnv_learn);
+    }
+}
+
 static void
 xlate_from_vm(struct ofproto_dpif *ofproto, const struct hnv_xbridge *xb,
               const struct xlate_hnv *xh, uint32_t vsid)
@@ -663,32 +675,32 @@ xlate_from_vm(struct ofproto_dpif *ofproto, const struct hnv_xbridge *xb,
 
     report(xh, "HNV: from a VM port of VSID %"PRIu32, vsid);
 
-    /* Source validation; a valid source is learned. */
-    enum hnv_source source = hnv_stage_check_source(xb->policy, vsid, flow,
-                                                    xh->wc);
-    if (source == HNV_SOURCE_VALID
-        && xh->xin->packet && xh->xin->allow_side_effects
-        && hnv_l2_learn(xb->l2, vsid, flow->dl_src, xh->in_port)) {
-        COVERAGE_INC(hnv_learn);
-    }
-
-    /* Local layer 2 first. */
+    /* Local layer 2 first: unicast to a MAC learned in the VSID. */
     if (!eth_addr_is_multicast(flow->dl_dst)
         && hnv_l2_lookup(xb->l2, vsid, flow->dl_dst) != OFPP_NONE) {
+        enum hnv_source source = hnv_stage_check_source(xb->policy, vsid,
+                                                        flow, xh->wc);
         if (source == HNV_SOURCE_SPOOFED) {
             report(xh, "HNV: dropped: %s",
                    hnv_drop_reason_text(HNV_DROP_SPOOFED));
             drop(xb, xh, vsid, HNV_DROP_SPOOFED);
-        } else {
-            report(xh, "HNV: "ETH_ADDR_FMT" was learned in VSID %"PRIu32", "
-                   "switched locally", ETH_ADDR_ARGS(flow->dl_dst), vsid);
-            output_in_vsid(xb, xh, vsid, flow->dl_dst);
-            count(xb, xh, vsid, HNV_CNT_LOCAL);
+            return;
         }
+        if (source == HNV_SOURCE_VALID) {
+            learn_source(xb, xh, vsid);
+        }
+        report(xh, "HNV: "ETH_ADDR_FMT" was learned in VSID %"PRIu32", "
+               "switched locally", ETH_ADDR_ARGS(flow->dl_dst), vsid);
+        output_in_vsid(xb, xh, vsid, flow->dl_dst);
+        count(xb, xh, vsid, HNV_CNT_LOCAL);
         return;
     }
 
+    /* The HNV stage, which validates the source on the way. */
     hnv_stage_from_vm(xb->policy, vsid, flow, xh->wc, &d);
+    if (d.source_valid) {
+        learn_source(xb, xh, vsid);
+    }
     execute(ofproto, xb, xh, &d, false);
 }
 

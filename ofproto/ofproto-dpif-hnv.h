@@ -47,14 +47,13 @@
  *
  * From a VM port of VSID V (HNV-SPEC 3.1):
  *
- *   1. The frame's source is validated (hnv_stage_check_source()); a valid
- *      (V, source MAC) is learned on the input port.
+ *   1. Local layer 2 first: unicast to a MAC learned in V on another port
+ *      is output there, unchanged, once the source passed validation
+ *      (hnv_stage_check_source(): a spoofed IP or ARP source is dropped;
+ *      a frame with no source address, e.g. another ethertype, passes).
+ *      Gateway MACs are never learned: their records' PA is not local.
  *
- *   2. Local layer 2 first: unicast to a MAC learned in V on another port
- *      is output there, unchanged (unless the source is spoofed).  Gateway
- *      MACs are never learned: their records' PA is not local.
- *
- *   3. Anything else goes to hnv_stage_from_vm() (lib/hnv/hnv-stage.h),
+ *   2. Anything else goes to hnv_stage_from_vm() (lib/hnv/hnv-stage.h),
  *      and its decision is carried out here: an ARP reply or neighbor
  *      advertisement composed by ovs-vswitchd and sent out the input port
  *      (the datapath flow is slow-pathed, so every request reaches
@@ -67,6 +66,9 @@
  *      or, with native tunnelling, tnl_push() and the underlay bridge.
  *      MAC rewrites and the TTL decrement are changes to the flow that the
  *      translation commits as datapath set actions before the output.
+ *
+ * In both cases a (V, source MAC) whose source passed validation is learned
+ * on the input port, so the MAC table holds validated senders only.
  *
  * From the tunnel port (HNV-SPEC 3.2): hnv_stage_from_tunnel() decides;
  * delivery is to the VM port of the VSID where the destination MAC lives.

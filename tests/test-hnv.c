@@ -36,10 +36,12 @@
 #include <time.h>
 #include <unistd.h>
 #include "command-line.h"
-#include "hnv/hnv-policy.h"
 #include "flow.h"
+#include "hnv/hnv-l2.h"
+#include "hnv/hnv-policy.h"
 #include "hnv/hnv-route.h"
 #include "hnv/hnv-stage.h"
+#include "hnv/hnv-stats.h"
 #include "hnv/hnv-types.h"
 #include "openvswitch/dynamic-string.h"
 #include "ovs-atomic.h"
@@ -47,6 +49,7 @@
 #include "ovs-thread.h"
 #include "ovstest.h"
 #include "random.h"
+#include "seq.h"
 #include "util.h"
 #include "uuid.h"
 
@@ -2570,6 +2573,23 @@ test_stage(struct ovs_cmdl_context *ctx OVS_UNUSED)
           && wc.masks.tunnel.ip_src == OVS_BE32_MAX);
     CHECK(!wc.masks.tp_src && !wc.masks.tp_dst);
 
+    /* Source validation alone (for local switching and learning), and the
+     * decision's record of it. */
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:06", "10.0.1.5",
+                "10.0.1.6", 64);
+    CHECK(hnv_stage_check_source(p, 5001, &f, NULL) == HNV_SOURCE_VALID);
+    hnv_stage_from_vm(p, 5001, &f, NULL, &d);
+    CHECK(d.source_valid);
+    f = ip_flow("00:00:00:00:01:05", "00:00:00:00:01:06", "10.0.1.99",
+                "10.0.1.6", 64);
+    CHECK(hnv_stage_check_source(p, 5001, &f, NULL) == HNV_SOURCE_SPOOFED);
+    hnv_stage_from_vm(p, 5001, &f, NULL, &d);
+    CHECK(!d.source_valid);
+    f = arp_flow("00:00:00:00:01:05", "0.0.0.0", "10.0.1.5", ARP_OP_REQUEST);
+    CHECK(hnv_stage_check_source(p, 5001, &f, NULL) == HNV_SOURCE_NONE);
+    f.dl_type = htons(0x88b5);
+    CHECK(hnv_stage_check_source(p, 5001, &f, NULL) == HNV_SOURCE_NONE);
+
     /* Every drop reason has a name and words. */
     for (int i = 0; i < HNV_N_DROP_REASONS; i++) {
         CHECK(strcmp(hnv_drop_reason_name(i), "unknown"));
@@ -2580,12 +2600,126 @@ test_stage(struct ovs_cmdl_context *ctx OVS_UNUSED)
     finish("stage");
 }
 
+/* "l2": the VSID-scoped MAC table. */
+
+static void
+test_l2(struct ovs_cmdl_context *ctx OVS_UNUSED)
+{
+    struct hnv_l2 *l2 = hnv_l2_create();
+    struct eth_addr a = mac("00:00:00:00:15:05");
+    struct eth_addr b = mac("00:00:00:00:15:08");
+    uint64_t seqno = seq_read(hnv_l2_seq(l2));
+    struct hnv_l2_entry *entries;
+    size_t n;
+
+    /* The same MAC in two VSIDs: two entries, one per VSID. */
+    CHECK(hnv_l2_lookup(l2, 5001, a) == OFPP_NONE);
+    CHECK(hnv_l2_learn(l2, 5001, a, u16_to_ofp(1)));
+    CHECK(hnv_l2_learn(l2, 6001, a, u16_to_ofp(4)));
+    CHECK(hnv_l2_learn(l2, 5001, b, u16_to_ofp(2)));
+    CHECK(hnv_l2_lookup(l2, 5001, a) == u16_to_ofp(1));
+    CHECK(hnv_l2_lookup(l2, 6001, a) == u16_to_ofp(4));
+    CHECK(hnv_l2_lookup(l2, 6002, a) == OFPP_NONE);
+    CHECK(hnv_l2_count(l2) == 3);
+    CHECK(seq_read(hnv_l2_seq(l2)) != seqno);
+
+    /* Learning what is known changes nothing. */
+    seqno = seq_read(hnv_l2_seq(l2));
+    CHECK(!hnv_l2_learn(l2, 5001, a, u16_to_ofp(1)));
+    CHECK(seq_read(hnv_l2_seq(l2)) == seqno);
+
+    /* A move replaces the entry and is a change. */
+    CHECK(hnv_l2_learn(l2, 5001, a, u16_to_ofp(3)));
+    CHECK(hnv_l2_lookup(l2, 5001, a) == u16_to_ofp(3));
+    CHECK(hnv_l2_count(l2) == 3);
+    CHECK(seq_read(hnv_l2_seq(l2)) != seqno);
+
+    /* The dump is sorted by VSID, then MAC. */
+    entries = hnv_l2_dump(l2, &n);
+    CHECK(n == 3);
+    if (n == 3) {
+        CHECK(entries[0].vsid == 5001 && eth_addr_equals(entries[0].mac, a));
+        CHECK(entries[1].vsid == 5001 && eth_addr_equals(entries[1].mac, b));
+        CHECK(entries[2].vsid == 6001 && entries[2].port == u16_to_ofp(4));
+    }
+    free(entries);
+
+    /* Flushing a port forgets its MACs, in every VSID, and nothing else. */
+    seqno = seq_read(hnv_l2_seq(l2));
+    hnv_l2_flush_port(l2, u16_to_ofp(3));
+    CHECK(hnv_l2_lookup(l2, 5001, a) == OFPP_NONE);
+    CHECK(hnv_l2_lookup(l2, 5001, b) == u16_to_ofp(2));
+    CHECK(hnv_l2_count(l2) == 2);
+    CHECK(seq_read(hnv_l2_seq(l2)) != seqno);
+    seqno = seq_read(hnv_l2_seq(l2));
+    hnv_l2_flush_port(l2, u16_to_ofp(9));
+    CHECK(seq_read(hnv_l2_seq(l2)) == seqno);
+
+    hnv_l2_destroy(l2);
+    finish("l2");
+}
+
+/* "stats": per-VSID counters. */
+
+static void
+test_stats(struct ovs_cmdl_context *ctx OVS_UNUSED)
+{
+    struct hnv_stats *stats = hnv_stats_create();
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    CHECK(hnv_stats_get(stats, 5001, HNV_CNT_ENCAP) == 0);
+    hnv_stats_add(stats, 5001, HNV_CNT_ENCAP, 3);
+    hnv_stats_add(stats, 5001, HNV_CNT_ENCAP, 2);
+    hnv_stats_add(stats, 5002, HNV_CNT_ARP_REPLY, 1);
+    hnv_stats_add(stats, 5001, hnv_counter_drop(HNV_DROP_SPOOFED), 4);
+    hnv_stats_add(stats, 5001, HNV_CNT_LOCAL, 0);
+    CHECK(hnv_stats_get(stats, 5001, HNV_CNT_ENCAP) == 5);
+    CHECK(hnv_stats_get(stats, 5002, HNV_CNT_ARP_REPLY) == 1);
+    CHECK(hnv_stats_get(stats, 5002, HNV_CNT_ENCAP) == 0);
+    CHECK(hnv_stats_get(stats, 5001, hnv_counter_drop(HNV_DROP_SPOOFED))
+          == 4);
+
+    /* A reference keeps the counters alive. */
+    struct hnv_stats *ref = hnv_stats_ref(stats);
+    hnv_stats_unref(stats);
+    hnv_stats_add(ref, 5001, HNV_CNT_DECAP, 7);
+
+    hnv_stats_format(ref, 0, &s);
+    CHECK_STR(ds_cstr(&s),
+              "VSID 5001:\n"
+              "  encapsulated: 5\n"
+              "  decapsulated: 7\n"
+              "  delivered locally: 0\n"
+              "  routed: 0\n"
+              "  ARP replies: 0\n"
+              "  neighbor advertisements: 0\n"
+              "  dropped: 4\n"
+              "    spoofed: 4 (source address and MAC match no local "
+              "record)\n"
+              "VSID 5002:\n"
+              "  encapsulated: 0\n"
+              "  decapsulated: 0\n"
+              "  delivered locally: 0\n"
+              "  routed: 0\n"
+              "  ARP replies: 1\n"
+              "  neighbor advertisements: 0\n"
+              "  dropped: 0\n");
+
+    hnv_stats_clear(ref);
+    CHECK(hnv_stats_get(ref, 5001, HNV_CNT_ENCAP) == 0);
+    hnv_stats_unref(ref);
+    ds_destroy(&s);
+    finish("stats");
+}
+
 static const struct ovs_cmdl_command commands[] = {
     {"types", NULL, 0, 0, test_types, OVS_RO},
     {"route", NULL, 0, 0, test_route, OVS_RO},
     {"policy", NULL, 0, 0, test_policy, OVS_RO},
     {"policy-random", "[N-OPS]", 0, 1, test_policy_random, OVS_RO},
     {"stage", NULL, 0, 0, test_stage, OVS_RO},
+    {"l2", NULL, 0, 0, test_l2, OVS_RO},
+    {"stats", NULL, 0, 0, test_stats, OVS_RO},
     {"concurrency", NULL, 0, 0, test_concurrency, OVS_RO},
     {"bench", "[N-RECORDS]", 0, 1, test_bench, OVS_RO},
     {NULL, NULL, 0, 0, NULL, OVS_RO},

@@ -240,6 +240,7 @@ from_vm_arp(const struct hnv_policy *p, const struct flow *flow,
     } else if (!source_is_valid(p, d->in_vsid, &spa, flow->dl_src)) {
         drop(d, HNV_DROP_SPOOFED);
     } else {
+        d->source_valid = true;
         d->record = lookup_host(p, d->in_vsid, &tpa);
         if (!d->record) {
             drop(d, HNV_DROP_NO_RECORD);
@@ -295,6 +296,7 @@ from_vm_nd(const struct hnv_policy *p, const struct flow *flow,
             drop(d, HNV_DROP_SPOOFED);
             return true;
         }
+        d->source_valid = true;
     } else {
         drop(d, HNV_DROP_ADDRESS_PROBE);
         return true;
@@ -328,6 +330,7 @@ from_vm_ip(const struct hnv_policy *p, const struct flow *flow,
         drop(d, HNV_DROP_SPOOFED);
         return;
     }
+    d->source_valid = true;
 
     if (!hnv_policy_gateway(p, d->in_vsid, family, &gw_mac, NULL)
         || !eth_addr_equals(gw_mac, flow->dl_dst)) {

@@ -146,6 +146,11 @@ struct hnv_decision {
     uint32_t in_vsid;                   /* VSID of the input port or key. */
     uint32_t vsid;                      /* VSID the packet leaves in. */
 
+    /* Whether the sender's source address and MAC passed source validation
+     * (from a VM port: a packet dropped before validation, or that has no
+     * source address, says false). */
+    bool source_valid;
+
     /* How the destination was resolved (any action; NULL if not reached). */
     const struct hnv_route *route;      /* Nonnull if routed. */
     const struct hnv_record *record;    /* Destination or ARP/ND target. */
