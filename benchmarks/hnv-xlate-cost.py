@@ -32,13 +32,17 @@ Scenarios:
   normal-gre  the same, the MACs learned on a gre port with a fixed remote
             IP and key: each packet is output into the tunnel (the plain
             keyed-GRE alternative to HNV);
+  hnv-local HNV, the destinations VMs of the same VSID on another port of
+            the bridge, learned there: each packet is switched locally
+            (the counterpart of "normal");
   hnv-10    HNV with 10 lookup records: each packet is forwarded by its
             destination IP into NVGRE (set(tunnel), output to gre0);
   hnv-N     the same with N records loaded (default 1,000,000, over 10,000
             VSIDs, as benchmarks/hnv-config-scale.py generates them).
 
 usage: benchmarks/hnv-xlate-cost.py [--records N] [--rounds R]
-           [--builddir DIR] [--scenarios normal,normal-gre,hnv-10,hnv-N]
+           [--builddir DIR]
+           [--scenarios normal,normal-gre,hnv-local,hnv-10,hnv-N]
 
 Prints instructions per translation for each scenario and the ratios
 (targets: HNV within 1.3x of NORMAL, N records within 1.1x of 10).  It is
@@ -201,6 +205,25 @@ def scenario(args, name):
                            port, mac, VM_MAC, ca, VM_CA,
                            ",tun_id=5000,tun_src=192.168.0.4"
                            if port == "gre1" else ""), "-generate")
+        elif name == "hnv-local":
+            # Ten VMs of the VSID on p2, learned there: switched locally.
+            sw.run("ovs-ofctl", "add-flow", "br0", "actions=NORMAL")
+            sw.run("ovs-vsctl", "--", "--id=@h", "create", "HNV",
+                   "tunnel_port=gre0", "--", "set", "bridge", "br0",
+                   "hnv=@h", "--", "set", "port", "vm1", "hnv_vsid=5000",
+                   "--", "set", "port", "p2", "hnv_vsid=5000")
+            cmd = ["ovs-hnvctl", "add-provider-address", LOCAL_PA + "/16",
+                   "eth0", "--", "add-lookup-record", "5000", VM_CA, VM_MAC,
+                   LOCAL_PA]
+            for i in range(N_DESTS):
+                ca, mac = dest(i)
+                cmd += ["--", "add-lookup-record", "5000", ca, mac, LOCAL_PA]
+            sw.run(*cmd)
+            for i in range(N_DESTS):
+                ca, mac = dest(i)
+                sw.run("ovs-appctl", "netdev-dummy/receive", "p2",
+                       sw.packet(2, mac, VM_MAC, ca, VM_CA))
+            sw.run("ovs-appctl", "revalidator/purge")
         else:
             n = 10 if name == "hnv-10" else args.records
             policy = os.path.join(sw.dir, "policy.json")
@@ -240,7 +263,8 @@ def main():
     p.add_argument("--vsids", type=int, default=10000)
     p.add_argument("--rounds", type=int, default=20)
     p.add_argument("--builddir", default=os.path.join(TOP, "build", "ovs"))
-    p.add_argument("--scenarios", default="normal,normal-gre,hnv-10,hnv-N")
+    p.add_argument("--scenarios",
+                   default="normal,normal-gre,hnv-local,hnv-10,hnv-N")
     args = p.parse_args()
 
     results = {}
@@ -256,6 +280,9 @@ def main():
     if "normal" in results and "hnv-10" in results:
         print("HNV (10 records) / NORMAL:            %.2fx   (target <= 1.3x)"
               % (results["hnv-10"] / results["normal"]))
+    if "normal" in results and "hnv-local" in results:
+        print("HNV local / NORMAL:                   %.2fx"
+              % (results["hnv-local"] / results["normal"]))
     if "normal-gre" in results and "hnv-10" in results:
         print("HNV (10 records) / NORMAL into GRE:   %.2fx"
               % (results["hnv-10"] / results["normal-gre"]))
