@@ -7,7 +7,8 @@ TESTSUITE_AT += \
 	tests/hnv-schema.at \
 	tests/hnv-config.at \
 	tests/hnv-ctl.at \
-	tests/hnv-forward.at
+	tests/hnv-forward.at \
+	tests/system-hnv.at
 
 tests_ovstest_SOURCES += tests/test-hnv.c
-EXTRA_DIST += tests/hnv-nvgre.py
+EXTRA_DIST += tests/hnv-nvgre.py tests/hnv-hosts.sh
