@@ -26,15 +26,11 @@
 
 P=${HNV_PREFIX:-hnv}
 
-hnv_env() {
-    local d=$HNV_BASE/h$1
-    env OVS_RUNDIR=$d OVS_LOGDIR=$d OVS_DBDIR=$d OVS_SYSCONFDIR=$d \
-        OVS_PKGDATADIR=$d "${@:2}"
-}
-
 hnv_on() {
-    local n=$1; shift
-    hnv_env "$n" "$@"
+    local d=$HNV_BASE/h$1
+    shift
+    env OVS_RUNDIR=$d OVS_LOGDIR=$d OVS_DBDIR=$d OVS_SYSCONFDIR=$d \
+        OVS_PKGDATADIR=$d "$@"
 }
 
 # The hosts created so far, from their directories (the functions may run

@@ -2520,6 +2520,24 @@ test_stage(struct ovs_cmdl_context *ctx OVS_UNUSED)
                    "00:00:00:00:02:07 at PA 192.168.1.1: delivered locally "
                    "in VSID 5002, MACs 00:00:00:00:02:fe -> "
                    "00:00:00:00:02:07");
+    /* The edge gateway's traffic routed by its host into VSID 5001: the
+     * source MAC is 5001's gateway MAC; a wildcard record of the routing
+     * domain at the outer source vouches for the outside address. */
+    f = tunnel_flow(5001 << 8, "192.168.1.2", "00:00:00:00:01:01",
+                    "00:00:00:00:01:05", "8.8.8.8", "10.0.1.5");
+    CHECK_DECISION(p, 0, &f, "record VSID 5001 10.0.1.5 MAC "
+                   "00:00:00:00:01:05 at PA 192.168.1.1: delivered locally "
+                   "in VSID 5001, MACs 00:00:00:00:01:01 -> "
+                   "00:00:00:00:01:05");
+    f = tunnel_flow(5001 << 8, "192.168.1.3", "00:00:00:00:01:01",
+                    "00:00:00:00:01:05", "8.8.8.8", "10.0.1.5");
+    CHECK_DECISION(p, 0, &f, "dropped: inner source does not live at the "
+                   "outer source PA");
+    f = tunnel_flow(6001 << 8, "192.168.1.2", "00:00:00:00:01:01",
+                    "00:00:00:00:01:05", "8.8.8.8", "10.0.1.5");
+    CHECK_DECISION(p, 0, &f, "dropped: inner source does not live at the "
+                   "outer source PA");
+
     /* Forged: the source does not live at the outer source. */
     f = tunnel_flow(5001 << 8, "192.168.1.3", "00:00:00:00:01:06",
                     "00:00:00:00:01:05", "10.0.1.6", "10.0.1.5");
@@ -2534,6 +2552,23 @@ test_stage(struct ovs_cmdl_context *ctx OVS_UNUSED)
     CHECK_DECISION(p, 0, &f, "record VSID 5001 10.0.1.6 MAC "
                    "00:00:00:00:01:06 at PA 192.168.1.2: dropped: "
                    "destination does not live on this host");
+    /* Routed to an edge gateway on this host, for an outside address:
+     * delivered to the MAC of its local wildcard record. */
+    set_record(p, 20, 5002, "0.0.0.0", "00:00:00:00:02:fd", "192.168.1.1");
+    hnv_policy_commit(p);
+    f = tunnel_flow(5002 << 8, "192.168.1.2", "00:00:00:00:02:01",
+                    "00:00:00:00:02:fd", "10.0.1.6", "198.51.100.10");
+    CHECK_DECISION(p, 0, &f, "record VSID 5002 0.0.0.0 MAC "
+                   "00:00:00:00:02:fd at PA 192.168.1.1: delivered locally "
+                   "in VSID 5002, MACs 00:00:00:00:02:01 -> "
+                   "00:00:00:00:02:fd");
+    f = tunnel_flow(5002 << 8, "192.168.1.2", "00:00:00:00:02:01",
+                    "00:00:00:00:02:fe", "10.0.1.6", "198.51.100.10");
+    CHECK_DECISION(p, 0, &f, "record VSID 5002 0.0.0.0 MAC "
+                   "00:00:00:00:02:fe at PA 192.168.1.2: dropped: "
+                   "destination does not live on this host");
+    remove_record(p, 20);
+    hnv_policy_commit(p);
     f = tunnel_flow(4095 << 8, "192.168.1.2", "00:00:00:00:01:06",
                     "00:00:00:00:01:05", "10.0.1.6", "10.0.1.5");
     CHECK_DECISION(p, 0, &f, "dropped: reserved VSID in the GRE key");

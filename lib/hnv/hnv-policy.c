@@ -53,8 +53,9 @@ COVERAGE_DEFINE(hnv_policy_conflict);
  *     conflict stay invisible even when asked for by their MAC.
  *
  *   - hnv_policy_lookup_in_rd(): (routing domain, CA) across the domain's
- *     VSIDs.  Wildcard records are not in this index (they stand for any
- *     address, not for 0.0.0.0 or ::), so it never returns one.
+ *     VSIDs.  It never returns a wildcard record (one stands for any
+ *     address, not for 0.0.0.0 or ::): those share the index under their
+ *     PA instead, for hnv_policy_wildcard_at_pa(): (routing domain, PA).
  *
  *   - hnv_policy_lookup_mac(): among the records of (VSID, MAC) of the
  *     family asked for that hnv_policy_lookup() would return for their own
@@ -216,6 +217,12 @@ hash_rd_ca(uint32_t rd_id, const struct in6_addr *ca)
     return hash_bytes(ca, sizeof *ca, hash_int(rd_id, 3));
 }
 
+static uint32_t
+hash_rd_pa(uint32_t rd_id, const struct in6_addr *pa)
+{
+    return hash_bytes(pa, sizeof *pa, hash_int(rd_id, 5));
+}
+
 static bool
 address_matches_family(const struct in6_addr *addr, int family)
 {
@@ -270,6 +277,7 @@ find_rd_ca(const struct hnv_policy *p, uint32_t rd_id,
                              &p->rd_ca) {
         if (r->rd_id == rd_id
             && ipv6_addr_equals(&r->spec.ca, ca)
+            && !hnv_address_is_wildcard(&r->spec.ca)
             && r != except
             && r->spec.vsid != except_vsid
             && record_wins(r, best)) {
@@ -355,6 +363,25 @@ hnv_policy_lookup_in_rd(const struct hnv_policy *p, uint32_t vsid,
         return NULL;
     }
     return find_rd_ca(p, vsid_rd_id(p, vsid), ca, NULL, 0);
+}
+
+const struct hnv_record *
+hnv_policy_wildcard_at_pa(const struct hnv_policy *p, uint32_t vsid,
+                          const struct in6_addr *pa, int family)
+{
+    uint32_t rd_id = vsid_rd_id(p, vsid);
+    const struct hnv_record *r;
+
+    CMAP_FOR_EACH_WITH_HASH (r, rd_ca_node, hash_rd_pa(rd_id, pa),
+                             &p->rd_ca) {
+        if (r->rd_id == rd_id
+            && hnv_address_is_wildcard(&r->spec.ca)
+            && ipv6_addr_equals(&r->spec.pa, pa)
+            && address_matches_family(&r->spec.ca, family)) {
+            return r;
+        }
+    }
+    return NULL;
 }
 
 static struct hnv_gateway *gateway_find(const struct hnv_policy *,
@@ -850,10 +877,16 @@ record_clone(const struct hnv_record *old, uint32_t rd_id)
     return record_create(&old->uuid, &old->spec, rd_id);
 }
 
-static bool
-record_in_rd_index(const struct hnv_record *rec)
+/* The hash under which 'rec' is in 'rd_ca': its CA, or for a wildcard
+ * record (which stands for any address) its PA, so that tunnel validation
+ * can find the wildcard records of a routing domain at a given PA
+ * (hnv_policy_wildcard_at_pa()). */
+static uint32_t
+rd_index_hash(const struct hnv_record *rec)
 {
-    return !hnv_address_is_wildcard(&rec->spec.ca);
+    return (hnv_address_is_wildcard(&rec->spec.ca)
+            ? hash_rd_pa(rec->rd_id, &rec->spec.pa)
+            : hash_rd_ca(rec->rd_id, &rec->spec.ca));
 }
 
 static void
@@ -863,10 +896,7 @@ record_index(struct hnv_policy *p, struct hnv_record *rec)
                 hash_vsid_ca(rec->spec.vsid, &rec->spec.ca));
     cmap_insert(&p->vsid_mac, &rec->vsid_mac_node,
                 hash_vsid_mac(rec->spec.vsid, rec->spec.mac));
-    if (record_in_rd_index(rec)) {
-        cmap_insert(&p->rd_ca, &rec->rd_ca_node,
-                    hash_rd_ca(rec->rd_id, &rec->spec.ca));
-    }
+    cmap_insert(&p->rd_ca, &rec->rd_ca_node, rd_index_hash(rec));
 }
 
 static void
@@ -876,10 +906,7 @@ record_unindex(struct hnv_policy *p, struct hnv_record *rec)
                 hash_vsid_ca(rec->spec.vsid, &rec->spec.ca));
     cmap_remove(&p->vsid_mac, &rec->vsid_mac_node,
                 hash_vsid_mac(rec->spec.vsid, rec->spec.mac));
-    if (record_in_rd_index(rec)) {
-        cmap_remove(&p->rd_ca, &rec->rd_ca_node,
-                    hash_rd_ca(rec->rd_id, &rec->spec.ca));
-    }
+    cmap_remove(&p->rd_ca, &rec->rd_ca_node, rd_index_hash(rec));
 }
 
 /* Replaces 'old' by 'new' in the VSID indexes, which must have the same VSID,
@@ -893,16 +920,12 @@ record_reindex(struct hnv_policy *p, struct hnv_record *old,
                  hash_vsid_ca(new->spec.vsid, &new->spec.ca));
     cmap_replace(&p->vsid_mac, &old->vsid_mac_node, &new->vsid_mac_node,
                  hash_vsid_mac(new->spec.vsid, new->spec.mac));
-    if (!record_in_rd_index(new)) {
-        /* Neither is in the domain index. */
-    } else if (old->rd_id == new->rd_id) {
+    if (rd_index_hash(old) == rd_index_hash(new)) {
         cmap_replace(&p->rd_ca, &old->rd_ca_node, &new->rd_ca_node,
-                     hash_rd_ca(new->rd_id, &new->spec.ca));
+                     rd_index_hash(new));
     } else {
-        cmap_insert(&p->rd_ca, &new->rd_ca_node,
-                    hash_rd_ca(new->rd_id, &new->spec.ca));
-        cmap_remove(&p->rd_ca, &old->rd_ca_node,
-                    hash_rd_ca(old->rd_id, &old->spec.ca));
+        cmap_insert(&p->rd_ca, &new->rd_ca_node, rd_index_hash(new));
+        cmap_remove(&p->rd_ca, &old->rd_ca_node, rd_index_hash(old));
     }
 }
 

@@ -120,7 +120,7 @@ struct hnv_record {
     uint32_t vsid_slot;         /* Writer only: index in its VSID's array. */
     struct cmap_node vsid_ca_node;
     struct cmap_node vsid_mac_node;
-    struct cmap_node rd_ca_node;    /* Not indexed here if CA is wildcard. */
+    struct cmap_node rd_ca_node;    /* By CA; a wildcard record by PA. */
     struct hmap_node uuid_node;     /* Writer only: by 'uuid'. */
 };
 
@@ -194,6 +194,15 @@ const struct hnv_record *hnv_policy_lookup_mac(const struct hnv_policy *,
 const struct hnv_record *hnv_policy_lookup_in_rd(const struct hnv_policy *,
                                                  uint32_t vsid,
                                                  const struct in6_addr *ca);
+
+/* A wildcard record (an edge gateway) of the routing domain of 'vsid' whose
+ * PA is 'pa' and whose CA is of 'family' (AF_INET, AF_INET6, or 0 for any),
+ * or NULL.  For NVGRE validation of routed traffic from outside addresses,
+ * whose source MAC is no longer the gateway VM's. */
+const struct hnv_record *hnv_policy_wildcard_at_pa(const struct hnv_policy *,
+                                                   uint32_t vsid,
+                                                   const struct in6_addr *pa,
+                                                   int family);
 
 /* The default gateway of 'vsid' for 'family' (AF_INET or AF_INET6): the
  * MAC and customer address of its gateway record (PA 169.254.254.254, not a

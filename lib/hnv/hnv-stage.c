@@ -484,8 +484,11 @@ hnv_stage_from_tunnel(const struct hnv_policy *p, const struct flow *flow,
     }
 
     /* The inner source must live at the outer source: a record of the
-     * routing domain (or a wildcard record of the VSID with the inner
-     * source MAC: an edge gateway) whose PA is the outer source. */
+     * routing domain whose PA is the outer source, or for an address with
+     * no record, an edge gateway there -- a wildcard record of the VSID
+     * with the inner source MAC, or (routed by the sender, so the MAC is a
+     * gateway MAC now) any wildcard record of the routing domain at the
+     * outer source. */
     struct in6_addr outer;
     if (flow->tunnel.ip_src) {
         in6_addr_set_mapped_ipv4(&outer, flow->tunnel.ip_src);
@@ -506,16 +509,30 @@ hnv_stage_from_tunnel(const struct hnv_policy *p, const struct flow *flow,
             WC_MASK_FIELD(wc, dl_src);
         }
         from = hnv_policy_lookup(p, vsid, &any, &flow->dl_src);
+        if (!from || !ipv6_addr_equals(&from->spec.pa, &outer)) {
+            from = hnv_policy_wildcard_at_pa(
+                p, vsid, &outer, is_ipv4(flow) ? AF_INET : AF_INET6);
+        }
     }
     if (!from || !ipv6_addr_equals(&from->spec.pa, &outer)) {
         drop(d, HNV_DROP_TUNNEL_SPOOFED);
         return;
     }
 
-    /* Delivery: only to a record of the VSID that lives here. */
+    /* Delivery: only to a record of the VSID that lives here -- the record
+     * of the destination address, or, for an address outside the virtual
+     * subnets (routed to an edge gateway by a customer route), the local
+     * wildcard record of the VSID with the inner destination MAC. */
     struct in6_addr dst = packet_dst(flow);
     mask_dst(flow, wc, 128);
     const struct hnv_record *rec = lookup_host(p, vsid, &dst);
+    if (!rec) {
+        struct in6_addr any = wildcard_ca(&dst);
+        if (wc) {
+            WC_MASK_FIELD(wc, dl_dst);
+        }
+        rec = hnv_policy_lookup(p, vsid, &any, &flow->dl_dst);
+    }
     d->record = rec;
     if (!rec || rec->pa_is_gateway
         || !hnv_policy_pa_is_local(p, &rec->spec.pa)) {
