@@ -104,9 +104,11 @@ hnv_vm_add() {
         *:*) ip -n "$ns" -6 addr add "$ca" dev eth0 nodad ;;
         *) ip -n "$ns" addr add "$ca" dev eth0 ;;
     esac
-    if test -n "$gw"; then
-        ip -n "$ns" route add default via "$gw"
-    fi
+    case $gw in
+        '') ;;
+        *:*) ip -n "$ns" -6 route add default via "$gw" ;;
+        *) ip -n "$ns" route add default via "$gw" ;;
+    esac
     ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null 2>&1
     hnv_on "$n" ovs-vsctl add-port br-int "${P}v$vm" \
         -- set port "${P}v$vm" hnv_vsid="$vsid"
