@@ -21,8 +21,8 @@
 #   hnv_on N CMD...      runs an Open vSwitch tool against host N
 #   hnv_vm VM CMD...     runs CMD inside VM's namespace
 #   hnv_all CMD...       hnv_on for every host (the same policy everywhere)
-#   hnv_cleanup          stops every daemon and removes every namespace,
-#                        link and directory created (safe to call twice)
+#   hnv_cleanup          stops every daemon and removes every namespace and
+#                        link created (safe to call twice, and under set -e)
 
 P=${HNV_PREFIX:-hnv}
 
@@ -118,16 +118,18 @@ hnv_cleanup() {
     local n ns pidfile
     for pidfile in "$HNV_BASE"/h*/ovs-vswitchd.pid "$HNV_BASE"/h*/ovsdb-server.pid; do
         if test -e "$pidfile"; then
-            kill "$(cat "$pidfile")" 2>/dev/null
+            kill "$(cat "$pidfile")" 2>/dev/null || true
             rm -f "$pidfile"
         fi
     done
     # Everything with the prefix, including what an earlier run left.
     for ns in $(ip netns list | sed -n "s/^\($P[a-z0-9]*\)\( .*\)\{0,1\}$/\1/p"); do
-        ip netns del "$ns" 2>/dev/null
+        ip netns del "$ns" 2>/dev/null || true
     done
     for n in $(ip -o link show | sed -n "s/^[0-9]*: \($P[a-z0-9]*\)[@:].*/\1/p"); do
-        ip link del "$n" 2>/dev/null
+        # (A veth whose peer was in a deleted namespace may vanish
+        # meanwhile.)
+        ip link del "$n" 2>/dev/null || true
     done
     return 0
 }
