@@ -8,7 +8,8 @@ TESTSUITE_AT += \
 	tests/hnv-config.at \
 	tests/hnv-ctl.at \
 	tests/hnv-forward.at \
-	tests/system-hnv.at
+	tests/system-hnv.at \
+	tests/system-hnv-peer.at
 
 tests_ovstest_SOURCES += tests/test-hnv.c
 EXTRA_DIST += tests/hnv-nvgre.py tests/hnv-hosts.sh
