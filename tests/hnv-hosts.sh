@@ -13,11 +13,21 @@
 #                        bridge br-phy (PA 192.168.100.N on its internal
 #                        port, uplink eth1 to the underlay) and the HNV
 #                        bridge br-int with the NVGRE port nvgre0
+#   hnv_ovsdb_start N, hnv_vswitchd_start N
+#                        (re)start host N's daemons (a fault test kills
+#                        them)
 #   hnv_vm_add N VM VSID CA/PLEN MAC [GW]
 #                        VM namespace ${P}VM attached to host N's br-int,
 #                        its port bound to VSID; eth0 has CA and MAC, MTU
 #                        1458 (the 42-byte NVGRE overhead on a 1500-byte
 #                        underlay), checksum offload off
+#   hnv_vm_move VM FROM TO VSID CA/PLEN MAC [GW]
+#                        a live migration of VM from host FROM to host TO:
+#                        the VM namespace, with its sockets, is kept; its
+#                        eth0 is replaced by a new veth attached to host TO
+#                        (the same MAC, address and MTU), and its port
+#                        leaves host FROM.  Updating the
+#                        lookup record's PA is the caller's job.
 #   hnv_on N CMD...      runs an Open vSwitch tool against host N
 #   hnv_vm VM CMD...     runs CMD inside VM's namespace
 #   hnv_all CMD...       hnv_on for every host (the same policy everywhere)
@@ -61,6 +71,17 @@ hnv_underlay_add() {
     ip link set "${P}ul" up
 }
 
+hnv_ovsdb_start() {
+    hnv_on "$1" ip netns exec "$P"h"$1" ovsdb-server --detach --no-chdir \
+        --pidfile --log-file -vconsole:off \
+        --remote=punix:"$HNV_BASE/h$1/db.sock" "$HNV_BASE/h$1/conf.db"
+}
+
+hnv_vswitchd_start() {
+    hnv_on "$1" ip netns exec "$P"h"$1" ovs-vswitchd --detach --no-chdir \
+        --pidfile --log-file -vconsole:off
+}
+
 hnv_host_add() {
     local n=$1 ns=$P"h"$1 d=$HNV_BASE/h$1
     mkdir -p "$d" || return 1
@@ -72,12 +93,9 @@ hnv_host_add() {
     ip netns exec "$ns" ethtool -K eth1 tx off >/dev/null 2>&1
 
     hnv_on "$n" ovsdb-tool create "$d/conf.db" "$HNV_SCHEMA" || return 1
-    hnv_on "$n" ip netns exec "$ns" ovsdb-server --detach --no-chdir \
-        --pidfile --log-file -vconsole:off \
-        --remote=punix:"$d/db.sock" "$d/conf.db" || return 1
+    hnv_ovsdb_start "$n" || return 1
     hnv_on "$n" ovs-vsctl --no-wait init || return 1
-    hnv_on "$n" ip netns exec "$ns" ovs-vswitchd --detach --no-chdir \
-        --pidfile --log-file -vconsole:off || return 1
+    hnv_vswitchd_start "$n" || return 1
 
     hnv_on "$n" ovs-vsctl \
         -- add-br br-phy -- set bridge br-phy datapath_type=netdev \
@@ -112,6 +130,31 @@ hnv_vm_add() {
     ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null 2>&1
     hnv_on "$n" ovs-vsctl add-port br-int "${P}v$vm" \
         -- set port "${P}v$vm" hnv_vsid="$vsid"
+}
+
+hnv_vm_move() {
+    local vm=$1 from=$2 to=$3 vsid=$4 ca=$5 mac=$6 gw=$7 ns=$P$1
+    # The new attachment first, under a temporary name in the VM.
+    ip link add "${P}v$vm" type veth peer name eth0new netns "$ns" || return 1
+    ip link set "${P}v$vm" netns "${P}h$to" || return 1
+    ip -n "${P}h$to" link set "${P}v$vm" up
+    hnv_on "$to" ovs-vsctl add-port br-int "${P}v$vm" \
+        -- set port "${P}v$vm" hnv_vsid="$vsid" || return 1
+    ip netns exec "$ns" ethtool -K eth0new tx off >/dev/null 2>&1
+    ip -n "$ns" link set eth0new address "$mac" mtu 1458 || return 1
+    # The switch-over: the old eth0 goes, with its peer on host FROM.
+    ip -n "$ns" link del eth0 || return 1
+    ip -n "$ns" link set eth0new name eth0 up || return 1
+    case $ca in
+        *:*) ip -n "$ns" -6 addr add "$ca" dev eth0 nodad ;;
+        *) ip -n "$ns" addr add "$ca" dev eth0 ;;
+    esac
+    case $gw in
+        '') ;;
+        *:*) ip -n "$ns" -6 route add default via "$gw" ;;
+        *) ip -n "$ns" route add default via "$gw" ;;
+    esac
+    hnv_on "$from" ovs-vsctl --if-exists del-port br-int "${P}v$vm"
 }
 
 hnv_cleanup() {
