@@ -12,4 +12,5 @@ TESTSUITE_AT += \
 	tests/system-hnv-peer.at
 
 tests_ovstest_SOURCES += tests/test-hnv.c
-EXTRA_DIST += tests/hnv-nvgre.py tests/hnv-hosts.sh
+EXTRA_DIST += tests/hnv-nvgre.py tests/hnv-hosts.sh \
+	tests/hnv-peer.sh tests/hnv-nvgre-peer.py tests/hnv-stock-ovs.sh
