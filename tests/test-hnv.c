@@ -2575,6 +2575,12 @@ test_stage(struct ovs_cmdl_context *ctx OVS_UNUSED)
     f = tunnel_flow(0xffffffu << 8, "192.168.1.2", "00:00:00:00:01:06",
                     "00:00:00:00:01:05", "10.0.1.6", "10.0.1.5");
     CHECK_DECISION(p, 0, &f, "dropped: reserved VSID in the GRE key");
+    /* A well-formed frame but for the GRE C bit. */
+    f = tunnel_flow(5001 << 8, "192.168.1.2", "00:00:00:00:01:06",
+                    "00:00:00:00:01:05", "10.0.1.6", "10.0.1.5");
+    f.tunnel.flags = FLOW_TNL_F_KEY | FLOW_TNL_F_CSUM;
+    CHECK_DECISION(p, 0, &f, "dropped: GRE checksum present (RFC 7637: C "
+                   "must be 0)");
 
     /* Megaflow masks: the fields of the rules, never the transport ports;
      * a routed destination on the route's prefix only. */

@@ -468,10 +468,18 @@ hnv_stage_from_tunnel(const struct hnv_policy *p, const struct flow *flow,
     if (wc) {
         WC_MASK_FIELD(wc, tunnel.tun_id);
         WC_MASK_FIELD(wc, dl_type);
+        wc->masks.tunnel.flags |= FLOW_TNL_F_CSUM;
         wc->masks.vlans[0].tci |= htons(VLAN_CFI);
     }
 
-    if (key > UINT32_MAX || !hnv_vsid_is_valid(vsid)) {
+    /* Upstream's GRE receive has already refused what is not GRE at all
+     * and checked a checksum if there is one.  The C bit is the one header
+     * bit of RFC 7637's "MUST be zero" still visible here (the S bit leaves
+     * no trace). */
+    if (flow->tunnel.flags & FLOW_TNL_F_CSUM) {
+        drop(d, HNV_DROP_GRE_CHECKSUM);
+        return;
+    } else if (key > UINT32_MAX || !hnv_vsid_is_valid(vsid)) {
         drop(d, HNV_DROP_RESERVED_VSID);
         return;
     } else if (flow->vlans[0].tci & htons(VLAN_CFI)) {

@@ -103,6 +103,8 @@ struct hnv_route;
                     "no local provider address of the PA's family")         \
     HNV_DROP_REASON(RESERVED_VSID, reserved_vsid,                           \
                     "reserved VSID in the GRE key")                         \
+    HNV_DROP_REASON(GRE_CHECKSUM, gre_checksum,                             \
+                    "GRE checksum present (RFC 7637: C must be 0)")         \
     HNV_DROP_REASON(TUNNEL_SPOOFED, tunnel_spoofed,                         \
                     "inner source does not live at the outer source PA")    \
     HNV_DROP_REASON(NOT_LOCAL, not_local,                                   \
