@@ -154,7 +154,8 @@ hnv_vm_move() {
         *:*) ip -n "$ns" -6 route add default via "$gw" ;;
         *) ip -n "$ns" route add default via "$gw" ;;
     esac
-    hnv_on "$from" ovs-vsctl --if-exists del-port br-int "${P}v$vm"
+    # (The old port is gone already; no need to wait for host FROM.)
+    hnv_on "$from" ovs-vsctl --no-wait --if-exists del-port br-int "${P}v$vm"
 }
 
 hnv_cleanup() {
