@@ -38,6 +38,7 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
 #include "openvswitch/ofp-actions.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovs-rcu.h"
 #include "packets.h"
@@ -88,6 +89,8 @@ struct ofproto_dpif_hnv {
     struct hnv_l2 *l2;                  /* Owned; freed after RCU. */
     struct hnv_stats *stats;            /* A reference. */
     uint64_t l2_seqno;                  /* hnv_l2_seq() seen last. */
+    bool ports_changed;                 /* A port came or went since the
+                                         * snapshot was last checked. */
 };
 
 /* Every HNV-enabled bridge, in the order they were enabled. */
@@ -145,37 +148,6 @@ xbridge_create(const struct ofproto_dpif_hnv *hnv)
     xb->l2 = hnv->l2;
     xb->stats = hnv_stats_ref(hnv->stats);
     return xb;
-}
-
-/* Returns true if 'hnv''s published snapshot still matches its settings
- * and the bridge's ports.  (A port leaves 'port_by_name' some time after
- * bridge.c deletes it -- a tunnel port only on the next ofproto_run() --
- * so the snapshot is checked on every run, not only on reconfiguration.) */
-static bool
-xbridge_is_current(const struct ofproto_dpif_hnv *hnv)
-{
-    const struct hnv_xbridge *xb = hnv->xbridge;
-    const struct simap_node *node;
-    size_t n = 0;
-
-    if (xb->tunnel_port != (hnv->tunnel_port[0]
-                            ? port_by_name(hnv->ofproto, hnv->tunnel_port)
-                            : OFPP_NONE)) {
-        return false;
-    }
-    SIMAP_FOR_EACH (node, &hnv->port_vsids) {
-        ofp_port_t ofp_port = port_by_name(hnv->ofproto, node->name);
-
-        if (ofp_port != OFPP_NONE && ofp_port != xb->tunnel_port) {
-            const struct hnv_xport *xp = xport_find(xb, ofp_port);
-
-            if (!xp || xp->vsid != node->data) {
-                return false;
-            }
-            n++;
-        }
-    }
-    return n == hmap_count(&xb->ports);
 }
 
 static void
@@ -360,9 +332,20 @@ ofproto_dpif_hnv_policy_changed(const struct hnv_policy *policy,
     }
 }
 
-/* Revalidates the datapath flows of every HNV bridge whose VSID-scoped MAC
- * table changed, and publishes a new snapshot for those whose ports
- * changed. */
+void
+ofproto_dpif_hnv_port_changed(struct ofproto_dpif *ofproto)
+{
+    if (ofproto->hnv) {
+        /* ofproto changes the port tables only after this returns, so the
+         * snapshot is rebuilt on the next run, which must come soon. */
+        ofproto->hnv->ports_changed = true;
+        poll_immediate_wake();
+    }
+}
+
+/* Publishes a new snapshot for every HNV bridge whose ports changed, and
+ * revalidates the datapath flows of every HNV bridge whose snapshot or
+ * VSID-scoped MAC table changed. */
 void
 ofproto_dpif_hnv_run(void)
 {
@@ -371,8 +354,11 @@ ofproto_dpif_hnv_run(void)
     LIST_FOR_EACH (hnv, list_node, &hnv_bridges) {
         uint64_t seqno = seq_read(hnv_l2_seq(hnv->l2));
 
-        if (!xbridge_is_current(hnv) && publish_xbridge(hnv)) {
-            request_revalidation(hnv->ofproto);
+        if (hnv->ports_changed) {
+            hnv->ports_changed = false;
+            if (publish_xbridge(hnv)) {
+                request_revalidation(hnv->ofproto);
+            }
         }
 
         if (seqno != hnv->l2_seqno) {
@@ -524,6 +510,35 @@ answer(struct ofproto_dpif *ofproto, const struct xlate_hnv *xh,
     dp_packet_uninit(&packet);
 }
 
+/* Returns the VM port of 'vsid' where 'mac' was learned, or NULL if it is
+ * unknown (or was learned on a port that has since left 'vsid' and is about
+ * to be flushed). */
+static const struct hnv_xport *
+learned_port(const struct hnv_xbridge *xb, uint32_t vsid, struct eth_addr mac)
+{
+    ofp_port_t port = hnv_l2_lookup(xb->l2, vsid, mac);
+    const struct hnv_xport *xp = port != OFPP_NONE ? xport_find(xb, port)
+                                                   : NULL;
+
+    return xp && xp->vsid == vsid ? xp : NULL;
+}
+
+/* Outputs the frame to 'xp', where 'mac' was learned, unless the frame came
+ * in on it. */
+static void
+output_to_learned(const struct xlate_hnv *xh, const struct hnv_xport *xp,
+                  struct eth_addr mac)
+{
+    if (xp->ofp_port != xh->in_port) {
+        report(xh, "HNV: to port %s, where "ETH_ADDR_FMT" was learned",
+               xp->name, ETH_ADDR_ARGS(mac));
+        xlate_hnv_output(xh->ctx, xp->ofp_port);
+    } else {
+        report(xh, "HNV: "ETH_ADDR_FMT" is on the input port, dropping",
+               ETH_ADDR_ARGS(mac));
+    }
+}
+
 /* Outputs the frame to the VM port of 'vsid' where 'mac' was learned, or
  * while it is unknown, to every VM port of 'vsid' but the input port.
  * Returns false if 'vsid' has no VM port on the bridge. */
@@ -531,20 +546,11 @@ static bool
 output_in_vsid(const struct hnv_xbridge *xb, const struct xlate_hnv *xh,
                uint32_t vsid, struct eth_addr mac)
 {
-    ofp_port_t port = hnv_l2_lookup(xb->l2, vsid, mac);
-    const struct hnv_xport *xp = port != OFPP_NONE ? xport_find(xb, port)
-                                                   : NULL;
+    const struct hnv_xport *xp = learned_port(xb, vsid, mac);
     bool any = false;
 
-    if (xp && xp->vsid == vsid) {
-        if (port != xh->in_port) {
-            report(xh, "HNV: to port %s, where "ETH_ADDR_FMT" was learned",
-                   xp->name, ETH_ADDR_ARGS(mac));
-            xlate_hnv_output(xh->ctx, port);
-        } else {
-            report(xh, "HNV: "ETH_ADDR_FMT" is on the input port, dropping",
-                   ETH_ADDR_ARGS(mac));
-        }
+    if (xp) {
+        output_to_learned(xh, xp, mac);
         return true;
     }
 
@@ -671,13 +677,15 @@ xlate_from_vm(struct ofproto_dpif *ofproto, const struct hnv_xbridge *xb,
               const struct xlate_hnv *xh, uint32_t vsid)
 {
     const struct flow *flow = &xh->xin->flow;
+    const struct hnv_xport *dst;
     struct hnv_decision d;
 
     report(xh, "HNV: from a VM port of VSID %"PRIu32, vsid);
 
     /* Local layer 2 first: unicast to a MAC learned in the VSID. */
-    if (!eth_addr_is_multicast(flow->dl_dst)
-        && hnv_l2_lookup(xb->l2, vsid, flow->dl_dst) != OFPP_NONE) {
+    dst = (eth_addr_is_multicast(flow->dl_dst) ? NULL
+           : learned_port(xb, vsid, flow->dl_dst));
+    if (dst) {
         enum hnv_source source = hnv_stage_check_source(xb->policy, vsid,
                                                         flow, xh->wc);
         if (source == HNV_SOURCE_SPOOFED) {
@@ -691,7 +699,7 @@ xlate_from_vm(struct ofproto_dpif *ofproto, const struct hnv_xbridge *xb,
         }
         report(xh, "HNV: "ETH_ADDR_FMT" was learned in VSID %"PRIu32", "
                "switched locally", ETH_ADDR_ARGS(flow->dl_dst), vsid);
-        output_in_vsid(xb, xh, vsid, flow->dl_dst);
+        output_to_learned(xh, dst, flow->dl_dst);
         count(xb, xh, vsid, HNV_CNT_LOCAL);
         return;
     }

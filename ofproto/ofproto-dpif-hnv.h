@@ -29,7 +29,10 @@
  * keeps them in a 'struct ofproto_dpif_hnv', which only the main thread
  * touches, and publishes for translation an immutable snapshot with the
  * ports resolved to OpenFlow port numbers ('struct hnv_xbridge', in
- * 'ofproto_dpif->hnv_xbridge', RCU).  Whenever the snapshot changes, the
+ * 'ofproto_dpif->hnv_xbridge', RCU).  The snapshot is rebuilt when the
+ * settings change and after ofproto constructs or destructs a port of the
+ * bridge (patches/0011), since port numbers exist only between those two
+ * points.  Whenever the snapshot changes, the
  * policy's change count moves (a record or route changed) or the bridge's
  * VSID-scoped MAC table changes (lib/hnv/hnv-l2.h), the bridge's datapath
  * flows are revalidated, so that existing flows follow the new policy.
@@ -121,7 +124,13 @@ void ofproto_dpif_hnv_destroy(struct ofproto_dpif *);
 void ofproto_dpif_hnv_policy_changed(const struct hnv_policy *policy,
                                      uint64_t seqno);
 
-/* Main loop: revalidate the bridges whose VSID-scoped MAC table changed. */
+/* Tells 'ofproto''s HNV stage, if any, that ofproto is constructing or
+ * destructing one of its ports (patches/0011): the snapshot is checked on
+ * the next ofproto_dpif_hnv_run(). */
+void ofproto_dpif_hnv_port_changed(struct ofproto_dpif *);
+
+/* Main loop: republish the snapshots of the bridges whose ports changed and
+ * revalidate the bridges whose VSID-scoped MAC table changed. */
 void ofproto_dpif_hnv_run(void);
 void ofproto_dpif_hnv_wait(void);
 
