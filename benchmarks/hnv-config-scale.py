@@ -102,21 +102,29 @@ class Switch:
             return int(f.read())
 
     def start(self):
-        schema = os.path.join(self.builddir, "vswitchd", "vswitch.ovsschema")
-        self.run("ovsdb-tool", "create", "conf.db", schema)
-        self.run("ovsdb-server", "--detach", "--no-chdir", "--pidfile",
-                 "--log-file", "--remote=punix:%s/db.sock" % self.dir,
-                 "conf.db")
-        self.run("ovs-vsctl", "--no-wait", "init")
-        self.run("ovs-vswitchd", "--enable-dummy=override", "--disable-system",
-                 "--disable-system-route", "--detach", "--no-chdir",
-                 "--pidfile", "--log-file", "-vconsole:off")
+        """Starts both daemons and adds bridge br0 (dummy datapath) with the
+        NVGRE port gre0 (OpenFlow port 10)."""
+        self.start_ovsdb_server()
+        self.start_vswitchd()
         self.run("ovs-vsctl", "add-br", "br0", "--",
                  "set", "bridge", "br0", "datapath_type=dummy", "--",
                  "add-port", "br0", "gre0", "--",
                  "set", "interface", "gre0", "type=gre",
                  "options:remote_ip=flow", "options:key=flow",
                  "ofport_request=10")
+
+    def start_ovsdb_server(self):
+        schema = os.path.join(self.builddir, "vswitchd", "vswitch.ovsschema")
+        self.run("ovsdb-tool", "create", "conf.db", schema)
+        self.run("ovsdb-server", "--detach", "--no-chdir", "--pidfile",
+                 "--log-file", "--remote=punix:%s/db.sock" % self.dir,
+                 "conf.db")
+        self.run("ovs-vsctl", "--no-wait", "init")
+
+    def start_vswitchd(self):
+        self.run("ovs-vswitchd", "--enable-dummy=override", "--disable-system",
+                 "--disable-system-route", "--detach", "--no-chdir",
+                 "--pidfile", "--log-file", "-vconsole:off")
 
     def stop(self):
         for daemon in ("ovs-vswitchd", "ovsdb-server"):

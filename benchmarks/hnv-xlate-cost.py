@@ -82,12 +82,16 @@ class GrindSwitch(scale.Switch):
     """A Switch whose ovs-vswitchd runs under callgrind."""
 
     def start(self):
-        schema = os.path.join(self.builddir, "vswitchd", "vswitch.ovsschema")
-        self.run("ovsdb-tool", "create", "conf.db", schema)
-        self.run("ovsdb-server", "--detach", "--no-chdir", "--pidfile",
-                 "--log-file", "--remote=punix:%s/db.sock" % self.dir,
-                 "conf.db")
-        self.run("ovs-vsctl", "--no-wait", "init")
+        super().start()
+        self.run("ovs-vsctl",
+                 "add-port", "br0", "vm1", "--",
+                 "set", "interface", "vm1", "type=dummy", "ofport_request=1",
+                 "--", "add-port", "br0", "p2", "--",
+                 "set", "interface", "p2", "type=dummy", "ofport_request=2")
+        self.run("ovs-appctl", "dpif/set-dp-features", "br0",
+                 "tnl_push_pop", "false")
+
+    def start_vswitchd(self):
         vswitchd = os.path.join(self.builddir, "vswitchd", "ovs-vswitchd")
         self.out = os.path.join(self.dir, "callgrind.out")
         self.proc = subprocess.Popen(
@@ -108,18 +112,6 @@ class GrindSwitch(scale.Switch):
                 if time.time() > deadline or self.proc.poll() is not None:
                     raise RuntimeError("ovs-vswitchd did not start")
                 time.sleep(1)
-        self.run("ovs-vsctl", "add-br", "br0", "--",
-                 "set", "bridge", "br0", "datapath_type=dummy", "--",
-                 "add-port", "br0", "gre0", "--",
-                 "set", "interface", "gre0", "type=gre",
-                 "options:remote_ip=flow", "options:key=flow",
-                 "ofport_request=10", "--",
-                 "add-port", "br0", "vm1", "--",
-                 "set", "interface", "vm1", "type=dummy", "ofport_request=1",
-                 "--", "add-port", "br0", "p2", "--",
-                 "set", "interface", "p2", "type=dummy", "ofport_request=2")
-        self.run("ovs-appctl", "dpif/set-dp-features", "br0",
-                 "tnl_push_pop", "false")
 
     def stop(self):
         super().stop()
