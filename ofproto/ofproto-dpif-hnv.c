@@ -682,9 +682,10 @@ xlate_from_vm(struct ofproto_dpif *ofproto, const struct hnv_xbridge *xb,
 
     report(xh, "HNV: from a VM port of VSID %"PRIu32, vsid);
 
-    /* Local layer 2 first: unicast to a MAC learned in the VSID. */
-    dst = (eth_addr_is_multicast(flow->dl_dst) ? NULL
-           : learned_port(xb, vsid, flow->dl_dst));
+    /* Local layer 2 first: untagged unicast to a MAC learned in the VSID,
+     * whose record lives here. */
+    dst = (hnv_stage_switch_locally(xb->policy, vsid, flow, xh->wc)
+           ? learned_port(xb, vsid, flow->dl_dst) : NULL);
     if (dst) {
         enum hnv_source source = hnv_stage_check_source(xb->policy, vsid,
                                                         flow, xh->wc);

@@ -8,6 +8,7 @@ TESTSUITE_AT += \
 	tests/hnv-config.at \
 	tests/hnv-ctl.at \
 	tests/hnv-forward.at \
+	tests/hnv-isolation.at \
 	tests/system-hnv.at \
 	tests/system-hnv-peer.at
 

@@ -161,23 +161,84 @@ wildcard_ca(const struct in6_addr *like)
     return a;
 }
 
-/* Anti-spoofing (HNV-SPEC 3.1 step 3): a VM of 'vsid' may send from (src,
- * mac) only if a record of 'vsid' with that address and MAC lives on this
- * host, or a wildcard record of 'vsid' with that MAC does (an edge gateway
- * VM, which forwards for outside addresses).  The spec does not say
- * "lives on this host" for the wildcard record; requiring it keeps a VM
- * from borrowing a remote gateway's MAC. */
+/* Whether 'flow' is IPv6 and 'a', one of its addresses, is IPv4-mapped
+ * (::ffff:a.b.c.d).  The policy keeps IPv4 addresses in that form, so such
+ * an address would otherwise match IPv4 records and routes: IPv4 and IPv6
+ * are checked independently (HNV-SPEC 3.1), and an IPv6 packet with a
+ * mapped address matches nothing. */
+static bool
+is_mapped_in_ipv6(const struct flow *flow, const struct in6_addr *a)
+{
+    return flow->dl_type == htons(ETH_TYPE_IPV6) && IN6_IS_ADDR_V4MAPPED(a);
+}
+
+/* Whether 'rec', a wildcard record, stands for addresses that have no
+ * record of their own: an edge gateway's (type gateway_wildcard, or any
+ * type but l2only in WS2012 data).  An l2only record says where a MAC
+ * lives, not which addresses it may use (HNV-SPEC 3.4). */
+static bool
+wildcard_covers_addresses(const struct hnv_record *rec)
+{
+    return rec->spec.type != HNV_TYPE_L2ONLY;
+}
+
+/* Anti-spoofing (HNV-SPEC 3.1 step 3): returns the record that allows a VM
+ * of 'vsid' to send from (src, mac), or NULL if none does.
+ *
+ * An address that has a record anywhere in the routing domain is validated
+ * by that record alone: it must be a record of 'vsid' with 'mac' that lives
+ * on this host.  Only an address with no record (an outside address) may
+ * be sent by an edge gateway VM: a wildcard record of 'vsid' with 'mac' that
+ * lives on this host.  (The spec does not say "lives on this host" for the
+ * wildcard record; requiring it keeps a VM from borrowing a remote
+ * gateway's MAC.)  A fallback must not widen what the primary rule
+ * forbids: an edge gateway may not send as another VM of the domain. */
+static const struct hnv_record *
+source_record(const struct hnv_policy *p, uint32_t vsid,
+              const struct in6_addr *src, struct eth_addr mac)
+{
+    const struct hnv_record *rec;
+
+    if (hnv_address_is_wildcard(src)) {
+        return NULL;
+    }
+    rec = hnv_policy_lookup_in_rd(p, vsid, src);
+    if (rec) {
+        if (rec->spec.vsid != vsid || !eth_addr_equals(rec->spec.mac, mac)) {
+            rec = NULL;
+        }
+    } else {
+        struct in6_addr any = wildcard_ca(src);
+        rec = hnv_policy_lookup(p, vsid, &any, &mac);
+        if (rec && !wildcard_covers_addresses(rec)) {
+            rec = NULL;
+        }
+    }
+    return rec && hnv_policy_pa_is_local(p, &rec->spec.pa) ? rec : NULL;
+}
+
 static bool
 source_is_valid(const struct hnv_policy *p, uint32_t vsid,
                 const struct in6_addr *src, struct eth_addr mac)
 {
-    const struct hnv_record *rec = hnv_policy_lookup(p, vsid, src, &mac);
+    return source_record(p, vsid, src, mac) != NULL;
+}
 
-    if (!rec || !hnv_policy_pa_is_local(p, &rec->spec.pa)) {
-        struct in6_addr any = wildcard_ca(src);
-        rec = hnv_policy_lookup(p, vsid, &any, &mac);
+/* The outer source toward 'remote_pa' for a packet from 'd->source': the
+ * sender's own PA, since receivers require the outer source to be the PA of
+ * the sender's record (HNV-SPEC 3.2) and a host may have several PAs; if
+ * the sender's PA is of the other family, the host's PA for 'remote_pa'.
+ * Returns false if the host has no PA of that family. */
+static bool
+outer_source(const struct hnv_policy *p, const struct hnv_decision *d,
+             const struct in6_addr *remote_pa, struct in6_addr *local_pa)
+{
+    if (d->source && (hnv_address_is_ipv4(&d->source->spec.pa)
+                      == hnv_address_is_ipv4(remote_pa))) {
+        *local_pa = d->source->spec.pa;
+        return true;
     }
-    return rec && hnv_policy_pa_is_local(p, &rec->spec.pa);
+    return hnv_policy_local_pa_for(p, remote_pa, local_pa);
 }
 
 /* Delivery of a resolved packet (HNV-SPEC 3.3) to record 'rec' in
@@ -194,7 +255,7 @@ deliver(const struct hnv_policy *p, const struct hnv_record *rec,
         d->action = HNV_ACTION_DELIVER;
     } else if (rec->spec.rule != HNV_RULE_ENCAP) {
         drop(d, HNV_DROP_NAT);
-    } else if (!hnv_policy_local_pa_for(p, &rec->spec.pa, &d->local_pa)) {
+    } else if (!outer_source(p, d, &rec->spec.pa, &d->local_pa)) {
         drop(d, HNV_DROP_NO_LOCAL_PA);
     } else {
         d->action = HNV_ACTION_ENCAP;
@@ -233,21 +294,27 @@ from_vm_arp(const struct hnv_policy *p, const struct flow *flow,
 
     if (flow->nw_proto != ARP_OP_REQUEST) {
         drop(d, HNV_DROP_ARP_NOT_REQUEST);
+        return;
     } else if (!flow->nw_src) {
         drop(d, HNV_DROP_ADDRESS_PROBE);
+        return;
     } else if (flow->nw_src == flow->nw_dst) {
         drop(d, HNV_DROP_GRATUITOUS);
-    } else if (!source_is_valid(p, d->in_vsid, &spa, flow->dl_src)) {
+        return;
+    }
+
+    d->source = source_record(p, d->in_vsid, &spa, flow->dl_src);
+    if (!d->source) {
         drop(d, HNV_DROP_SPOOFED);
+        return;
+    }
+    d->source_valid = true;
+    d->record = lookup_host(p, d->in_vsid, &tpa);
+    if (!d->record) {
+        drop(d, HNV_DROP_NO_RECORD);
     } else {
-        d->source_valid = true;
-        d->record = lookup_host(p, d->in_vsid, &tpa);
-        if (!d->record) {
-            drop(d, HNV_DROP_NO_RECORD);
-        } else {
-            d->action = HNV_ACTION_ARP_REPLY;
-            d->reply_mac = d->record->spec.mac;
-        }
+        d->action = HNV_ACTION_ARP_REPLY;
+        d->reply_mac = d->record->spec.mac;
     }
 }
 
@@ -292,7 +359,10 @@ from_vm_nd(const struct hnv_policy *p, const struct flow *flow,
     }
     d->target = flow->nd_target;
     if (ipv6_addr_is_set(&flow->ipv6_src)) {
-        if (!source_is_valid(p, d->in_vsid, &flow->ipv6_src, flow->dl_src)) {
+        d->source = (is_mapped_in_ipv6(flow, &flow->ipv6_src) ? NULL
+                     : source_record(p, d->in_vsid, &flow->ipv6_src,
+                                     flow->dl_src));
+        if (!d->source) {
             drop(d, HNV_DROP_SPOOFED);
             return true;
         }
@@ -302,7 +372,8 @@ from_vm_nd(const struct hnv_policy *p, const struct flow *flow,
         return true;
     }
 
-    d->record = lookup_host(p, d->in_vsid, &flow->nd_target);
+    d->record = (is_mapped_in_ipv6(flow, &flow->nd_target) ? NULL
+                 : lookup_host(p, d->in_vsid, &flow->nd_target));
     if (!d->record) {
         drop(d, HNV_DROP_NO_RECORD);
     } else {
@@ -326,7 +397,9 @@ from_vm_ip(const struct hnv_policy *p, const struct flow *flow,
     if (wc) {
         WC_MASK_FIELD(wc, dl_src);
     }
-    if (!source_is_valid(p, d->in_vsid, &src, flow->dl_src)) {
+    d->source = (is_mapped_in_ipv6(flow, &src) ? NULL
+                 : source_record(p, d->in_vsid, &src, flow->dl_src));
+    if (!d->source) {
         drop(d, HNV_DROP_SPOOFED);
         return;
     }
@@ -336,7 +409,8 @@ from_vm_ip(const struct hnv_policy *p, const struct flow *flow,
         || !eth_addr_equals(gw_mac, flow->dl_dst)) {
         /* Same subnet: the record of the destination address decides. */
         mask_dst(flow, wc, 128);
-        const struct hnv_record *rec = lookup_host(p, d->in_vsid, &dst);
+        const struct hnv_record *rec = (is_mapped_in_ipv6(flow, &dst) ? NULL
+                                        : lookup_host(p, d->in_vsid, &dst));
         if (!rec) {
             drop(d, HNV_DROP_NO_RECORD);
         } else {
@@ -346,11 +420,19 @@ from_vm_ip(const struct hnv_policy *p, const struct flow *flow,
     }
 
     /* Routed. */
+    if (is_mapped_in_ipv6(flow, &dst)) {
+        mask_dst(flow, wc, 128);
+        drop(d, HNV_DROP_NO_ROUTE);
+        return;
+    }
     unsigned int plen6;
     const struct hnv_route *route = hnv_policy_route_lookup(p, d->in_vsid,
                                                             &dst, &plen6);
     mask_dst(flow, wc, plen6);
-    if (!route) {
+    if (!route || !hnv_policy_same_rd(p, d->in_vsid, route->vsid)) {
+        /* A route always leads to a VSID of its own routing domain, but a
+         * reader may see a VSID's move between domains half done (or a
+         * conflicting database): never deliver outside the sender's. */
         drop(d, HNV_DROP_NO_ROUTE);
         return;
     }
@@ -441,6 +523,9 @@ hnv_stage_check_source(const struct hnv_policy *p, uint32_t vsid,
     } else if (flow->dl_type == htons(ETH_TYPE_IP)
                || flow->dl_type == htons(ETH_TYPE_IPV6)) {
         src = packet_src(flow, wc);
+        if (is_mapped_in_ipv6(flow, &src)) {
+            return HNV_SOURCE_SPOOFED;
+        }
         if (!ipv6_addr_is_set(&src)
             || (hnv_address_is_ipv4(&src) && !flow->nw_src)) {
             return HNV_SOURCE_NONE;
@@ -455,7 +540,68 @@ hnv_stage_check_source(const struct hnv_policy *p, uint32_t vsid,
             ? HNV_SOURCE_VALID : HNV_SOURCE_SPOOFED);
 }
 
+bool
+hnv_stage_switch_locally(const struct hnv_policy *p, uint32_t vsid,
+                         const struct flow *flow, struct flow_wildcards *wc)
+{
+    int family = (flow->dl_type == htons(ETH_TYPE_IPV6) ? AF_INET6
+                  : flow->dl_type == htons(ETH_TYPE_IP)
+                    || flow->dl_type == htons(ETH_TYPE_ARP) ? AF_INET
+                  : 0);
+    const struct hnv_record *rec;
+
+    if (wc) {
+        WC_MASK_FIELD(wc, dl_type);
+        WC_MASK_FIELD(wc, dl_dst);
+        wc->masks.vlans[0].tci |= htons(VLAN_CFI);
+    }
+    if (flow->vlans[0].tci & htons(VLAN_CFI)
+        || eth_addr_is_multicast(flow->dl_dst)) {
+        return false;
+    }
+    rec = hnv_policy_lookup_mac(p, vsid, flow->dl_dst, family);
+    return rec && !rec->pa_is_gateway
+           && hnv_policy_pa_is_local(p, &rec->spec.pa);
+}
+
 /* From the tunnel port. */
+
+/* NVGRE validation (HNV-SPEC 3.2 step 2): returns the record that says the
+ * inner source 'src' of 'flow' (in 'vsid') lives at 'outer', the outer
+ * source, or NULL.  An address with a record in the routing domain lives
+ * at that record's PA and nowhere else.  An address with no record (an
+ * outside address) may come from an edge gateway: a wildcard record of the
+ * VSID with the inner source MAC, or (routed by the sender, so the MAC is a
+ * gateway MAC now) any wildcard record of the routing domain, at 'outer'.
+ * l2only records validate no address. */
+static const struct hnv_record *
+tunnel_source(const struct hnv_policy *p, uint32_t vsid,
+              const struct flow *flow, const struct in6_addr *src,
+              const struct in6_addr *outer, struct flow_wildcards *wc)
+{
+    const struct hnv_record *from;
+
+    if (is_mapped_in_ipv6(flow, src) || hnv_address_is_wildcard(src)) {
+        return NULL;
+    }
+    from = hnv_policy_lookup_in_rd(p, vsid, src);
+    if (!from) {
+        struct in6_addr any = wildcard_ca(src);
+        if (wc) {
+            WC_MASK_FIELD(wc, dl_src);
+        }
+        from = hnv_policy_lookup(p, vsid, &any, &flow->dl_src);
+        if (!from || !ipv6_addr_equals(&from->spec.pa, outer)
+            || !wildcard_covers_addresses(from)) {
+            from = hnv_policy_wildcard_at_pa(
+                p, vsid, outer, is_ipv4(flow) ? AF_INET : AF_INET6);
+        }
+        if (from && !wildcard_covers_addresses(from)) {
+            from = NULL;
+        }
+    }
+    return from && ipv6_addr_equals(&from->spec.pa, outer) ? from : NULL;
+}
 
 void
 hnv_stage_from_tunnel(const struct hnv_policy *p, const struct flow *flow,
@@ -510,19 +656,9 @@ hnv_stage_from_tunnel(const struct hnv_policy *p, const struct flow *flow,
         }
     }
     struct in6_addr src = packet_src(flow, wc);
-    const struct hnv_record *from = hnv_policy_lookup_in_rd(p, vsid, &src);
-    if (!from || !ipv6_addr_equals(&from->spec.pa, &outer)) {
-        struct in6_addr any = wildcard_ca(&src);
-        if (wc) {
-            WC_MASK_FIELD(wc, dl_src);
-        }
-        from = hnv_policy_lookup(p, vsid, &any, &flow->dl_src);
-        if (!from || !ipv6_addr_equals(&from->spec.pa, &outer)) {
-            from = hnv_policy_wildcard_at_pa(
-                p, vsid, &outer, is_ipv4(flow) ? AF_INET : AF_INET6);
-        }
-    }
-    if (!from || !ipv6_addr_equals(&from->spec.pa, &outer)) {
+    const struct hnv_record *from = tunnel_source(p, vsid, flow, &src,
+                                                  &outer, wc);
+    if (!from) {
         drop(d, HNV_DROP_TUNNEL_SPOOFED);
         return;
     }
@@ -533,6 +669,10 @@ hnv_stage_from_tunnel(const struct hnv_policy *p, const struct flow *flow,
      * wildcard record of the VSID with the inner destination MAC. */
     struct in6_addr dst = packet_dst(flow);
     mask_dst(flow, wc, 128);
+    if (is_mapped_in_ipv6(flow, &dst)) {
+        drop(d, HNV_DROP_NOT_LOCAL);
+        return;
+    }
     const struct hnv_record *rec = lookup_host(p, vsid, &dst);
     if (!rec) {
         struct in6_addr any = wildcard_ca(&dst);

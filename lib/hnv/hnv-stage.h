@@ -152,6 +152,9 @@ struct hnv_decision {
      * (from a VM port: a packet dropped before validation, or that has no
      * source address, says false). */
     bool source_valid;
+    const struct hnv_record *source;    /* The record that validated it:
+                                         * its PA is the outer source of
+                                         * an encapsulation. */
 
     /* How the destination was resolved (any action; NULL if not reached). */
     const struct hnv_route *route;      /* Nonnull if routed. */
@@ -189,6 +192,17 @@ enum hnv_source {
 enum hnv_source hnv_stage_check_source(const struct hnv_policy *,
                                        uint32_t vsid, const struct flow *,
                                        struct flow_wildcards *);
+
+/* Whether a frame from a VM port of 'vsid' may take local layer 2 (HNV-SPEC
+ * 3.1 step 1) if its destination MAC was learned on a port of the VSID:
+ * the frame is untagged unicast, and the destination MAC is that of a
+ * record of the VSID (of the frame's address family, if it is IPv4, ARP or
+ * IPv6) that lives on this host.  When a VM's record moves to another host
+ * (live migration), frames to it thus go to the stage, which forwards
+ * them by IP to the new host, at once, even while the old port and its
+ * learned MAC still exist here. */
+bool hnv_stage_switch_locally(const struct hnv_policy *, uint32_t vsid,
+                              const struct flow *, struct flow_wildcards *);
 
 /* Appends to 's' the decision in words, one line without a newline, e.g.
  * "routed by 10.0.2.0/24 to VSID 5002; record 10.0.2.6 at PA 192.168.1.2:
