@@ -21,6 +21,8 @@
  *                   with adder threads while the set changes
  *   stats-refcount  references and adds from several threads, and adders
  *                   that reach the counters through an RCU pointer only
+ *   policy-move     a VSID moving between routing domains: every state a
+ *                   reader can see during a commit, and reader threads
  *
  * Each prints what fails and exits with status 1 if anything did. */
 
@@ -31,7 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "command-line.h"
+#include "hnv/hnv-policy.h"
 #include "hnv/hnv-stats.h"
+#include "hnv/hnv-types.h"
 #include "openvswitch/dynamic-string.h"
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
@@ -452,9 +456,264 @@ test_stats_refcount(struct ovs_cmdl_context *ctx OVS_UNUSED)
     report("stats-refcount");
 }
 
+/* "policy-move".
+ *
+ * A (5001) and B (5002) are in RD1, D (5003) in RD2; each has a route to
+ * its /16 and records in it.  The writer swaps B and D between RD1 and RD2
+ * in one commit and back, moves B to RD2 and back, out of every domain and
+ * back, and into RD0 (which sorts first) while RD1 still names it.  The
+ * invariants: a route that a VSID's domain gives never points at a VSID of
+ * another domain; hnv_policy_lookup_in_rd() never finds a record of a VSID
+ * of another domain; hnv_policy_same_rd() agrees with
+ * hnv_policy_vsid_rdid(); and during the swap B and D are never in one
+ * domain. */
+
+#define RD0 "{00000000-2222-3333-4444-000000000000}"
+#define RD1 "{11111111-2222-3333-4444-000000000001}"
+#define RD2 "{11111111-2222-3333-4444-000000000002}"
+
+static const uint32_t senders[] = { 5001, 5002, 5003 };
+static const uint32_t dsts[] = { 0x0a010005, 0x0a020005, 0x0a030005 };
+
+static struct uuid
+row(uint32_t n)
+{
+    return (struct uuid) { .parts = { n, 0x1234, 0x5678, 0x9abc } };
+}
+
+/* Sets customer route 'id' of 'rdid' to VSID's /16, or with 'rdid' NULL
+ * removes it. */
+static void
+set_route(struct hnv_policy *p, uint32_t id, const char *rdid, uint32_t vsid)
+{
+    struct hnv_route r = {
+        .prefix = in6_addr_mapped_ipv4(htonl(0x0a000000 | (vsid - 5000)
+                                             << 16)),
+        .plen = 16,
+        .vsid = vsid,
+        .metric = 1,
+    };
+    struct uuid u = row(id);
+
+    r.next_hop = in6_addr_mapped_ipv4(htonl(0));
+    if (rdid) {
+        hnv_policy_set_route(p, &u, rdid, &r);
+    } else {
+        hnv_policy_remove_route(p, &u);
+    }
+}
+
+static void
+set_record(struct hnv_policy *p, uint32_t id, uint32_t vsid, uint32_t ca)
+{
+    struct hnv_record_spec spec = {
+        .vsid = vsid,
+        .ca = in6_addr_mapped_ipv4(htonl(ca)),
+        .mac = (struct eth_addr) { .ea = { 0, 0x15, 0x5d, 0, id >> 8, id } },
+        .pa = in6_addr_mapped_ipv4(htonl(0xc0a80101)),
+        .rule = HNV_RULE_ENCAP,
+        .type = HNV_TYPE_STATIC,
+    };
+    struct uuid u = row(id);
+
+    hnv_policy_set_record(p, &u, &spec);
+}
+
+/* Returns the number of (sender, destination) pairs whose route, or whose
+ * record found in the sender's domain, belongs to another domain.  With
+ * 'recheck', a violation counts only if a second look finds it again,
+ * because a reader thread's lookup and hnv_policy_same_rd() see the policy
+ * at two different moments. */
+static int
+count_violations(const struct hnv_policy *p, bool recheck,
+                 unsigned long long *n_routes_to_b)
+{
+    int n = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(senders); i++) {
+        for (size_t j = 0; j < ARRAY_SIZE(dsts); j++) {
+            struct in6_addr dst = in6_addr_mapped_ipv4(htonl(dsts[j]));
+            const struct hnv_record *rec;
+            const struct hnv_route *r;
+
+            /* A domain's record index holds only its VSIDs' records. */
+            rec = hnv_policy_lookup_in_rd(p, senders[i], &dst);
+            if (rec && !hnv_policy_same_rd(p, senders[i], rec->spec.vsid)
+                && (!recheck
+                    || ((rec = hnv_policy_lookup_in_rd(p, senders[i], &dst))
+                        && !hnv_policy_same_rd(p, senders[i],
+                                               rec->spec.vsid)))) {
+                n++;
+            }
+
+            r = hnv_policy_route_lookup(p, senders[i], &dst, NULL);
+            if (r && r->vsid == 5002 && senders[i] != 5002) {
+                (*n_routes_to_b)++;
+            }
+            if (r && !hnv_policy_same_rd(p, senders[i], r->vsid)) {
+                if (recheck) {
+                    r = hnv_policy_route_lookup(p, senders[i], &dst, NULL);
+                    if (!r || hnv_policy_same_rd(p, senders[i], r->vsid)) {
+                        continue;
+                    }
+                }
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+struct move_hook {
+    bool swapping;          /* B and D swap domains: never together. */
+    int n_together;
+    int n_calls;
+    int n_violations;
+    int n_inconsistent;     /* hnv_policy_same_rd() against the RDIDs. */
+    unsigned long long n_routes_to_b;
+    long long int delay_ns; /* Sleep in each call, for reader threads. */
+};
+
+static void
+move_hook_cb(const struct hnv_policy *p, void *hook_)
+{
+    struct move_hook *hook = hook_;
+
+    hook->n_calls++;
+    hook->n_violations += count_violations(p, false, &hook->n_routes_to_b);
+    for (size_t i = 0; i < ARRAY_SIZE(senders); i++) {
+        for (size_t j = 0; j < ARRAY_SIZE(senders); j++) {
+            const char *a = hnv_policy_vsid_rdid(p, senders[i]);
+            const char *b = hnv_policy_vsid_rdid(p, senders[j]);
+            bool same = i == j || (a && b && !strcmp(a, b));
+
+            hook->n_inconsistent += (same != hnv_policy_same_rd(p, senders[i],
+                                                                senders[j]));
+        }
+    }
+    if (hook->swapping && hnv_policy_same_rd(p, 5002, 5003)) {
+        hook->n_together++;
+    }
+    if (hook->delay_ns) {
+        xnanosleep(hook->delay_ns);
+    }
+}
+
+/* One round of moves of B, each committed. */
+static void
+move_b_around(struct hnv_policy *p, struct move_hook *hook)
+{
+    hook->swapping = true;
+    set_route(p, 2, RD2, 5002);         /* B: RD1 -> RD2, D: RD2 -> RD1. */
+    set_route(p, 3, RD1, 5003);
+    hnv_policy_commit(p);
+    set_route(p, 2, RD1, 5002);         /* And back. */
+    set_route(p, 3, RD2, 5003);
+    hnv_policy_commit(p);
+    hook->swapping = false;
+
+    set_route(p, 2, RD2, 5002);         /* RD1 -> RD2. */
+    hnv_policy_commit(p);
+    set_route(p, 2, RD1, 5002);         /* RD2 -> RD1. */
+    hnv_policy_commit(p);
+    set_route(p, 2, NULL, 5002);
+    hnv_policy_commit(p);               /* RD1 -> none. */
+    set_route(p, 2, RD1, 5002);         /* none -> RD1. */
+    hnv_policy_commit(p);
+    set_route(p, 4, RD0, 5002);         /* RD1 -> RD0, RD1 still names B. */
+    hnv_policy_commit(p);
+    set_route(p, 4, NULL, 5002);
+    hnv_policy_commit(p);               /* RD0 -> RD1. */
+}
+
+struct mover_reader {
+    const struct hnv_policy *p;
+    struct workers *workers;
+    unsigned long long n_lookups, n_routes_to_b;
+    int n_violations;
+};
+
+static void *
+mover_reader_main(void *r_)
+{
+    struct mover_reader *r = r_;
+
+    while (!workers_stopping(r->workers)) {
+        r->n_violations += count_violations(r->p, true, &r->n_routes_to_b);
+        r->n_lookups += ARRAY_SIZE(senders) * ARRAY_SIZE(dsts);
+        ovsrcu_quiesce();
+    }
+    return NULL;
+}
+
+static void
+test_policy_move(struct ovs_cmdl_context *ctx OVS_UNUSED)
+{
+    struct hnv_policy *p = hnv_policy_create();
+    struct move_hook hook = { .n_calls = 0 };
+    struct mover_reader readers[2];
+    struct workers workers;
+    unsigned long long n_lookups = 0, n_routes_to_b = 0;
+    int n_violations = 0, n_rounds = 0;
+
+    set_route(p, 1, RD1, 5001);
+    set_route(p, 2, RD1, 5002);
+    set_route(p, 3, RD2, 5003);
+    set_record(p, 11, 5001, 0x0a010005);
+    set_record(p, 12, 5002, 0x0a020005);
+    set_record(p, 13, 5002, 0x0a020006);
+    set_record(p, 14, 5003, 0x0a030005);
+    hnv_policy_commit(p);
+    CHECK(hnv_policy_same_rd(p, 5001, 5002));
+    CHECK(!hnv_policy_same_rd(p, 5001, 5003));
+
+    /* Every state published in the middle of a commit, in the writer's
+     * thread: exact. */
+    hnv_policy_set_commit_hook(p, move_hook_cb, &hook);
+    move_b_around(p, &hook);
+    printf("policy-move: %d intermediate states, %llu routes to B seen\n",
+           hook.n_calls, hook.n_routes_to_b);
+    CHECK(hook.n_violations == 0);
+    CHECK(hook.n_inconsistent == 0);
+    CHECK(hook.n_together == 0);
+    CHECK(hook.n_calls >= 6 && hook.n_routes_to_b > 0);
+
+    /* Reader threads, with the writer pausing at each intermediate state
+     * so that they can see it. */
+    hook.delay_ns = 50 * 1000;
+    for (size_t i = 0; i < ARRAY_SIZE(readers); i++) {
+        readers[i] = (struct mover_reader) { .p = p, .workers = &workers };
+    }
+    workers_start(&workers, ARRAY_SIZE(readers), "hnv-mover",
+                  mover_reader_main, readers, sizeof readers[0]);
+    long long int deadline = time_msec() + 1000;
+    while (time_msec() < deadline) {
+        move_b_around(p, &hook);
+        n_rounds++;
+        ovsrcu_quiesce();
+    }
+    workers_stop(&workers);
+    for (size_t i = 0; i < ARRAY_SIZE(readers); i++) {
+        n_lookups += readers[i].n_lookups;
+        n_routes_to_b += readers[i].n_routes_to_b;
+        n_violations += readers[i].n_violations;
+    }
+    printf("policy-move: %d rounds of moves; readers: %llu lookups, %llu "
+           "routes to B, %d into another domain\n", n_rounds, n_lookups,
+           n_routes_to_b, n_violations);
+    CHECK(n_violations == 0);
+    CHECK(hook.n_violations == 0);
+    CHECK(n_routes_to_b > 0);
+
+    hnv_policy_destroy(p);
+    ovsrcu_synchronize();
+    report("policy-move");
+}
+
 static const struct ovs_cmdl_command commands[] = {
     {"stats-bound", NULL, 0, 0, test_stats_bound, OVS_RO},
     {"stats-refcount", NULL, 0, 0, test_stats_refcount, OVS_RO},
+    {"policy-move", NULL, 0, 0, test_policy_move, OVS_RO},
     {NULL, NULL, 0, 0, NULL, OVS_RO},
 };
 
