@@ -21,8 +21,11 @@
  *                   with adder threads while the set changes
  *   stats-refcount  references and adds from several threads, and adders
  *                   that reach the counters through an RCU pointer only
- *   policy-move     a VSID moving between routing domains: every state a
+ *   policy-move [US]
+ *                   a VSID moving between routing domains: every state a
  *                   reader can see during a commit, and reader threads
+ *                   (the writer pauses US microseconds, 50 by default, at
+ *                   each of those states)
  *
  * Each prints what fails and exits with status 1 if anything did. */
 
@@ -647,8 +650,9 @@ mover_reader_main(void *r_)
 }
 
 static void
-test_policy_move(struct ovs_cmdl_context *ctx OVS_UNUSED)
+test_policy_move(struct ovs_cmdl_context *ctx)
 {
+    long long int delay_us = ctx->argc > 1 ? atoll(ctx->argv[1]) : 50;
     struct hnv_policy *p = hnv_policy_create();
     struct move_hook hook = { .n_calls = 0 };
     struct mover_reader readers[2];
@@ -679,8 +683,8 @@ test_policy_move(struct ovs_cmdl_context *ctx OVS_UNUSED)
     CHECK(hook.n_calls >= 6 && hook.n_routes_to_b > 0);
 
     /* Reader threads, with the writer pausing at each intermediate state
-     * so that they can see it. */
-    hook.delay_ns = 50 * 1000;
+     * (50 us unless told) so that they can see it. */
+    hook.delay_ns = delay_us * 1000;
     for (size_t i = 0; i < ARRAY_SIZE(readers); i++) {
         readers[i] = (struct mover_reader) { .p = p, .workers = &workers };
     }
@@ -713,7 +717,7 @@ test_policy_move(struct ovs_cmdl_context *ctx OVS_UNUSED)
 static const struct ovs_cmdl_command commands[] = {
     {"stats-bound", NULL, 0, 0, test_stats_bound, OVS_RO},
     {"stats-refcount", NULL, 0, 0, test_stats_refcount, OVS_RO},
-    {"policy-move", NULL, 0, 0, test_policy_move, OVS_RO},
+    {"policy-move", "[DELAY-US]", 0, 1, test_policy_move, OVS_RO},
     {NULL, NULL, 0, 0, NULL, OVS_RO},
 };
 
