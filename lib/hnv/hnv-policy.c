@@ -84,6 +84,8 @@ struct hnv_vsid {
     struct ovs_list routes;     /* "struct hnv_route_entry"s naming it. */
     struct hnv_rd *rd;          /* Its routing domain, NULL if none. */
     struct hnv_vsid_rd *map;    /* Published VSID->domain entry, or NULL. */
+    bool leaving;               /* In hnv_policy_commit(): 'rd' is about to
+                                 * change, so 'rd' routes to it no more. */
 };
 
 /* Reader-visible VSID->routing domain mapping (immutable). */
@@ -183,6 +185,10 @@ struct hnv_policy {
     bool changed;               /* Since the last commit. */
     uint64_t n_conflicts;
     uint64_t n_changes;
+
+    /* For tests (hnv_policy_set_commit_hook()). */
+    void (*commit_hook)(const struct hnv_policy *, void *aux);
+    void *commit_hook_aux;
 };
 
 /* First 'rd_id' of a routing domain; below it, 'rd_id' is a VSID. */
@@ -1346,6 +1352,24 @@ hnv_policy_remove_local_pa(struct hnv_policy *p, const struct uuid *uuid)
 
 /* Commit. */
 
+void
+hnv_policy_set_commit_hook(struct hnv_policy *p,
+                           void (*hook)(const struct hnv_policy *, void *),
+                           void *aux)
+{
+    p->commit_hook = hook;
+    p->commit_hook_aux = aux;
+}
+
+/* Called after each change that hnv_policy_commit() publishes. */
+static void
+commit_hook_run(const struct hnv_policy *p)
+{
+    if (p->commit_hook) {
+        p->commit_hook(p, p->commit_hook_aux);
+    }
+}
+
 /* The routing domain that 'vs' belongs to: among those its routes name, the
  * one whose canonical RDID sorts first. */
 static struct hnv_rd *
@@ -1389,40 +1413,62 @@ vsid_publish_rd(struct hnv_policy *p, struct hnv_vsid *vs)
     vs->map = new;
 }
 
-/* Moves 'vs' into routing domain 'rd' (NULL for a domain of its own):
- * publishes the new mapping and re-indexes the VSID's records. */
+/* The first half of moving 'vs' to another routing domain: takes its
+ * records out of its domain's index and then its mapping away, so that it
+ * is for a moment in a domain of its own whose index does not hold its
+ * records.  A VSID with no domain stays there. */
 static void
-vsid_move(struct hnv_policy *p, struct hnv_vsid *vs, struct hnv_rd *rd)
+vsid_leave(struct hnv_policy *p, struct hnv_vsid *vs)
+{
+    for (size_t i = 0; i < vs->n_records; i++) {
+        struct hnv_record *rec = vs->records[i];
+
+        cmap_remove(&p->rd_ca, &rec->rd_ca_node, rd_index_hash(rec));
+    }
+    commit_hook_run(p);
+    if (vs->rd) {
+        hmapx_add(&p->dirty_rds, vs->rd);
+        vs->rd = NULL;
+        vsid_publish_rd(p, vs);
+        commit_hook_run(p);
+    }
+    p->changed = true;
+}
+
+/* The second half: puts 'vs' into 'rd' (NULL for a domain of its own),
+ * then its records, as copies with the new 'rd_id', into that domain's
+ * index. */
+static void
+vsid_enter(struct hnv_policy *p, struct hnv_vsid *vs, struct hnv_rd *rd)
 {
     uint32_t rd_id;
     size_t i;
 
-    if (vs->rd) {
-        hmapx_add(&p->dirty_rds, vs->rd);
-    }
     if (rd) {
         hmapx_add(&p->dirty_rds, rd);
+        vs->rd = rd;
+        vsid_publish_rd(p, vs);
+        commit_hook_run(p);
     }
-    vs->rd = rd;
 
-    /* Re-index the records under the new domain first, then publish the
-     * mapping, so that readers never see the VSID in a domain that does not
-     * hold its records yet. */
     rd_id = vsid_current_rd_id(vs);
     for (i = 0; i < vs->n_records; i++) {
         struct hnv_record *old = vs->records[i];
         struct hnv_record *new = record_clone(old, rd_id);
 
-        record_reindex(p, old, new);
+        cmap_replace(&p->vsid_ca, &old->vsid_ca_node, &new->vsid_ca_node,
+                     hash_vsid_ca(new->spec.vsid, &new->spec.ca));
+        cmap_replace(&p->vsid_mac, &old->vsid_mac_node, &new->vsid_mac_node,
+                     hash_vsid_mac(new->spec.vsid, new->spec.mac));
+        cmap_insert(&p->rd_ca, &new->rd_ca_node, rd_index_hash(new));
         hmap_replace(&p->records, &old->uuid_node, &new->uuid_node);
         vsid_replace_record(vs, old, new);
         ovsrcu_postpone(free, old);
     }
-    vsid_publish_rd(p, vs);
+    commit_hook_run(p);
     for (i = 0; i < vs->n_records; i++) {
         record_check_conflicts(p, vs->records[i], false);
     }
-    p->changed = true;
 }
 
 /* 'struct hnv_route_table' is opaque here, so ovsrcu_postpone() cannot
@@ -1451,8 +1497,9 @@ tables_equal(const struct hnv_route_table *a, const struct hnv_route_table *b)
 }
 
 /* Rebuilds the route table of 'rd' from those of its routes whose VSID is
- * in 'rd' (a route toward a VSID that belongs to another domain would leak
- * across domains) and publishes it if it differs. */
+ * in 'rd' and is not leaving it (a route toward a VSID that belongs to
+ * another domain would leak across domains) and publishes it if it
+ * differs. */
 static void
 rd_rebuild(struct hnv_policy *p, struct hnv_rd *rd)
 {
@@ -1463,7 +1510,7 @@ rd_rebuild(struct hnv_policy *p, struct hnv_rd *rd)
 
     routes = xmalloc(MAX(rd->n_routes, 1) * sizeof *routes);
     LIST_FOR_EACH (e, rd_node, &rd->routes) {
-        if (e->vsid->rd == rd) {
+        if (e->vsid->rd == rd && !e->vsid->leaving) {
             routes[n++] = e->route;
         }
     }
@@ -1481,30 +1528,87 @@ rd_rebuild(struct hnv_policy *p, struct hnv_rd *rd)
             ovsrcu_postpone__(route_table_destroy_cb, old);
         }
         p->changed = true;
+        commit_hook_run(p);
     }
 }
 
+/* Readers see every state that a commit publishes on its way, so the
+ * commit publishes in an order where each of them is safe.  For the VSIDs
+ * that move from a domain OLD to a domain NEW (either may be none: a
+ * domain of the VSID's own):
+ *
+ *   1. Each OLD's route table is rebuilt without the routes to the VSIDs
+ *      that leave it, and published while they are still in it: from here
+ *      on, no domain routes to a VSID that is leaving it.
+ *
+ *   2. Each moving VSID leaves OLD (vsid_leave()): its records leave OLD's
+ *      index, then its mapping goes, so that it is alone in a domain of
+ *      its own with no records indexed.
+ *
+ *   3. Each moving VSID enters NEW (vsid_enter()): its mapping is
+ *      published, then its records join NEW's index.  NEW's table has no
+ *      route to it yet: that table was built while the VSID was elsewhere.
+ *
+ *   4. Each NEW's route table is rebuilt with the routes to the VSIDs that
+ *      entered it, and published: only now does NEW route to them.
+ *
+ * So in every state: a domain's table routes only to VSIDs in that domain
+ * (a reader whose route lookup from S returns a route to V would find
+ * hnv_policy_same_rd(S, V) true at that moment); hnv_policy_same_rd() is
+ * true of two VSIDs only if it is true of them before or after the commit
+ * (a VSID is in OLD, alone, or in NEW, and a swap of two VSIDs never shows
+ * them together); and a domain's record index holds records only of its
+ * VSIDs.  Traffic to, from and within a moving VSID may be dropped during
+ * the commit; none crosses a domain.  A reader's route lookup and its
+ * same-domain check still see two moments: a reader that checks the one
+ * with the other may drop a packet during a move, but never passes one
+ * that both the state before and the state after would refuse. */
 bool
 hnv_policy_commit(struct hnv_policy *p)
 {
+    struct hmapx moving = HMAPX_INITIALIZER(&moving);
+    struct hmapx left = HMAPX_INITIALIZER(&left);
     struct hmapx_node *node;
     bool changed;
 
-    /* Re-home VSIDs first: a domain left without routes has no VSIDs
-     * after this. */
+    /* Step 1 (see above). */
     HMAPX_FOR_EACH (node, &p->dirty_vsids) {
         struct hnv_vsid *vs = node->data;
-        struct hnv_rd *rd = vsid_choose_rd(vs);
 
-        if (rd != vs->rd) {
-            vsid_move(p, vs, rd);
+        if (vsid_choose_rd(vs) != vs->rd) {
+            vs->leaving = true;
+            hmapx_add(&moving, vs);
+            if (vs->rd) {
+                hmapx_add(&left, vs->rd);
+            }
         }
     }
+    HMAPX_FOR_EACH (node, &left) {
+        rd_rebuild(p, node->data);
+    }
+    hmapx_destroy(&left);
+
+    /* Steps 2 and 3.  A domain left without routes has no VSIDs after
+     * this. */
+    HMAPX_FOR_EACH (node, &moving) {
+        struct hnv_vsid *vs = node->data;
+
+        vs->leaving = false;
+        vsid_leave(p, vs);
+    }
+    HMAPX_FOR_EACH (node, &moving) {
+        struct hnv_vsid *vs = node->data;
+
+        vsid_enter(p, vs, vsid_choose_rd(vs));
+    }
+    hmapx_destroy(&moving);
+
     HMAPX_FOR_EACH_SAFE (node, &p->dirty_vsids) {
         vsid_gc(p, node->data);
     }
     hmapx_clear(&p->dirty_vsids);
 
+    /* Step 4, and the domains whose routes changed. */
     HMAPX_FOR_EACH (node, &p->dirty_rds) {
         struct hnv_rd *rd = node->data;
 

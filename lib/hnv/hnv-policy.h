@@ -72,6 +72,9 @@
  * finishes a batch (publishes rebuilt route tables, re-homes VSIDs whose
  * routing domain changed) and says whether the batch changed anything that
  * forwarding reads, so the caller knows when to revalidate datapath flows.
+ * It publishes in an order where no intermediate state routes into another
+ * domain: a domain stops routing to a VSID before the VSID leaves it, and
+ * starts only after the VSID has entered it (hnv-policy.c says how).
  *
  *
  * Cost
@@ -155,6 +158,15 @@ void hnv_policy_remove_local_pa(struct hnv_policy *, const struct uuid *);
 /* Finishes a batch of changes.  Returns true if the batch changed anything
  * a lookup can observe (so datapath flows must be revalidated). */
 bool hnv_policy_commit(struct hnv_policy *);
+
+/* For tests: calls 'hook' (NULL: none) in the writer's thread each time
+ * hnv_policy_commit() has published a change that readers can see in the
+ * middle of a commit (a rebuilt route table, a VSID's new routing domain),
+ * so that a test can check that every intermediate state is safe. */
+void hnv_policy_set_commit_hook(struct hnv_policy *,
+                                void (*hook)(const struct hnv_policy *,
+                                             void *aux),
+                                void *aux);
 
 /* A number that changes whenever a commit changes anything a lookup can
  * observe.  O(1). */

@@ -20,21 +20,40 @@
 #include <stdlib.h>
 #include "cmap.h"
 #include "hash.h"
+#include "hnv/hnv-types.h"
 #include "openvswitch/dynamic-string.h"
 #include "ovs-atomic.h"
+#include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "util.h"
 
-/* The counters of one VSID.  Never removed before the whole table. */
+/* The counters of one VSID, or of HNV_STATS_OTHER_VSID.  Removed when the
+ * VSID leaves the set (hnv_stats_set_vsids()) and freed after an RCU grace
+ * period, since adders may be using it. */
 struct vsid_counters {
     struct cmap_node cmap_node;             /* In 'hnv_stats->vsids'. */
     uint32_t vsid;
     atomic_uint64_t n[HNV_N_COUNTERS];
 };
 
+/* The VSIDs that may have counters of their own: sorted, no duplicates, no
+ * reserved VSIDs.  Immutable once published. */
+struct vsid_set {
+    size_t n;
+    uint32_t vsids[];
+};
+
 struct hnv_stats {
     struct cmap vsids;                      /* Contains vsid_counters. */
-    struct ovs_mutex mutex;                 /* Serialises insertions. */
+
+    /* Insertions and removals in 'vsids', and changes of 'allowed', happen
+     * under 'mutex', so that an adder never inserts a VSID that has just
+     * left the set.  Adders read 'allowed' without it, to send VSIDs that
+     * are not in the set to the other bucket without taking the mutex. */
+    struct ovs_mutex mutex;
+    OVSRCU_TYPE(struct vsid_set *) allowed; /* NULL: no set yet. */
+    size_t n_own;                           /* Entries other than the other
+                                             * bucket, under 'mutex'. */
     struct ovs_refcount ref_cnt;
 };
 
@@ -54,6 +73,8 @@ hnv_stats_create(void)
 
     cmap_init(&stats->vsids);
     ovs_mutex_init(&stats->mutex);
+    ovsrcu_init(&stats->allowed, NULL);
+    stats->n_own = 0;
     ovs_refcount_init(&stats->ref_cnt);
     return stats;
 }
@@ -67,18 +88,29 @@ hnv_stats_ref(struct hnv_stats *stats)
     return stats;
 }
 
+static void
+hnv_stats_destroy__(struct hnv_stats *stats)
+{
+    struct vsid_counters *vc;
+
+    CMAP_FOR_EACH (vc, cmap_node, &stats->vsids) {
+        free(vc);
+    }
+    cmap_destroy(&stats->vsids);
+    free(ovsrcu_get_protected(struct vsid_set *, &stats->allowed));
+    ovs_mutex_destroy(&stats->mutex);
+    free(stats);
+}
+
 void
 hnv_stats_unref(struct hnv_stats *stats)
 {
-    if (stats && ovs_refcount_unref_relaxed(&stats->ref_cnt) == 1) {
-        struct vsid_counters *vc;
-
-        CMAP_FOR_EACH (vc, cmap_node, &stats->vsids) {
-            free(vc);
-        }
-        cmap_destroy(&stats->vsids);
-        ovs_mutex_destroy(&stats->mutex);
-        free(stats);
+    /* ovs_refcount_unref() orders this thread's adds before the decrement
+     * and, for the last reference, every other thread's adds before the
+     * free.  Adders that reached 'stats' through an RCU-protected pointer
+     * hold no reference, hence the grace period. */
+    if (stats && ovs_refcount_unref(&stats->ref_cnt) == 1) {
+        ovsrcu_postpone(hnv_stats_destroy__, stats);
     }
 }
 
@@ -96,24 +128,67 @@ find_vsid(const struct hnv_stats *stats, uint32_t vsid)
     return NULL;
 }
 
+static int
+compare_uint32(const void *a_, const void *b_)
+{
+    uint32_t a = *(const uint32_t *) a_, b = *(const uint32_t *) b_;
+
+    return a < b ? -1 : a > b;
+}
+
+/* Whether 'vsid' may have counters of its own under 'set'. */
+static bool
+vsid_allowed(const struct vsid_set *set, uint32_t vsid)
+{
+    return (hnv_vsid_is_valid(vsid)
+            && (!set || bsearch(&vsid, set->vsids, set->n, sizeof vsid,
+                                compare_uint32)));
+}
+
+/* Returns the counters of 'vsid', created if 'vsid' may have them, or else
+ * those of the other bucket. */
 static struct vsid_counters *
 find_or_add_vsid(struct hnv_stats *stats, uint32_t vsid)
 {
     struct vsid_counters *vc = find_vsid(stats, vsid);
 
-    if (!vc) {
-        ovs_mutex_lock(&stats->mutex);
-        vc = find_vsid(stats, vsid);
-        if (!vc) {
-            vc = xzalloc(sizeof *vc);
-            vc->vsid = vsid;
-            for (int i = 0; i < HNV_N_COUNTERS; i++) {
-                atomic_init(&vc->n[i], 0);
-            }
-            cmap_insert(&stats->vsids, &vc->cmap_node, hash_int(vsid, 0));
-        }
-        ovs_mutex_unlock(&stats->mutex);
+    if (vc) {
+        return vc;
     }
+
+    /* Without the mutex, so that forged VSIDs do not serialise the
+     * threads: not in the set, or the table is full. */
+    const struct vsid_set *set = ovsrcu_get(struct vsid_set *,
+                                            &stats->allowed);
+    size_t max = (set ? set->n : HNV_STATS_MAX_UNBOUNDED) + 1;
+    if (!vsid_allowed(set, vsid) || cmap_count(&stats->vsids) >= max) {
+        vsid = HNV_STATS_OTHER_VSID;
+        vc = find_vsid(stats, vsid);
+        if (vc) {
+            return vc;
+        }
+    }
+
+    ovs_mutex_lock(&stats->mutex);
+    if (vsid != HNV_STATS_OTHER_VSID) {
+        /* Again, under the mutex: the set may have changed since. */
+        set = ovsrcu_get_protected(struct vsid_set *, &stats->allowed);
+        if (!vsid_allowed(set, vsid)
+            || stats->n_own >= (set ? set->n : HNV_STATS_MAX_UNBOUNDED)) {
+            vsid = HNV_STATS_OTHER_VSID;
+        }
+    }
+    vc = find_vsid(stats, vsid);
+    if (!vc) {
+        vc = xzalloc(sizeof *vc);
+        vc->vsid = vsid;
+        for (int i = 0; i < HNV_N_COUNTERS; i++) {
+            atomic_init(&vc->n[i], 0);
+        }
+        cmap_insert(&stats->vsids, &vc->cmap_node, hash_int(vsid, 0));
+        stats->n_own += vsid != HNV_STATS_OTHER_VSID;
+    }
+    ovs_mutex_unlock(&stats->mutex);
     return vc;
 }
 
@@ -132,6 +207,55 @@ hnv_stats_add(struct hnv_stats *stats, uint32_t vsid,
     }
 }
 
+void
+hnv_stats_set_vsids(struct hnv_stats *stats, const uint32_t *vsids,
+                    size_t n)
+{
+    struct vsid_set *set = xmalloc(sizeof *set + n * sizeof *set->vsids);
+    struct vsid_counters *vc;
+
+    set->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (hnv_vsid_is_valid(vsids[i])) {
+            set->vsids[set->n++] = vsids[i];
+        }
+    }
+    qsort(set->vsids, set->n, sizeof *set->vsids, compare_uint32);
+    if (set->n) {
+        size_t k = 1;
+
+        for (size_t i = 1; i < set->n; i++) {
+            if (set->vsids[i] != set->vsids[k - 1]) {
+                set->vsids[k++] = set->vsids[i];
+            }
+        }
+        set->n = k;
+    }
+
+    ovs_mutex_lock(&stats->mutex);
+    struct vsid_set *old = ovsrcu_get_protected(struct vsid_set *,
+                                                &stats->allowed);
+    ovsrcu_set(&stats->allowed, set);
+    CMAP_FOR_EACH (vc, cmap_node, &stats->vsids) {
+        if (vc->vsid != HNV_STATS_OTHER_VSID
+            && !vsid_allowed(set, vc->vsid)) {
+            cmap_remove(&stats->vsids, &vc->cmap_node, hash_int(vc->vsid, 0));
+            stats->n_own--;
+            ovsrcu_postpone(free, vc);
+        }
+    }
+    ovs_mutex_unlock(&stats->mutex);
+    if (old) {
+        ovsrcu_postpone(free, old);
+    }
+}
+
+size_t
+hnv_stats_count_vsids(const struct hnv_stats *stats)
+{
+    return cmap_count(&stats->vsids);
+}
+
 uint64_t
 hnv_stats_get(const struct hnv_stats *stats, uint32_t vsid,
               enum hnv_counter counter)
@@ -145,20 +269,17 @@ hnv_stats_get(const struct hnv_stats *stats, uint32_t vsid,
     return n;
 }
 
-static int
-compare_uint32(const void *a_, const void *b_)
-{
-    uint32_t a = *(const uint32_t *) a_, b = *(const uint32_t *) b_;
-
-    return a < b ? -1 : a > b;
-}
-
 static void
 format_vsid(const struct hnv_stats *stats, uint32_t vsid, struct ds *s)
 {
     uint64_t drops = 0;
 
-    ds_put_format(s, "VSID %"PRIu32":\n", vsid);
+    if (vsid == HNV_STATS_OTHER_VSID) {
+        ds_put_cstr(s, "other VSIDs (reserved, unknown or not bound on this "
+                    "bridge):\n");
+    } else {
+        ds_put_format(s, "VSID %"PRIu32":\n", vsid);
+    }
     for (int i = 0; i < HNV_CNT_DROP; i++) {
         ds_put_format(s, "  %s: %"PRIu64"\n", counter_names[i],
                       hnv_stats_get(stats, vsid, i));
@@ -181,6 +302,12 @@ void
 hnv_stats_format(const struct hnv_stats *stats, uint32_t vsid, struct ds *s)
 {
     if (vsid) {
+        /* A VSID counted in the other bucket shows that bucket. */
+        if (!find_vsid(stats, vsid)
+            && !vsid_allowed(ovsrcu_get(struct vsid_set *, &stats->allowed),
+                             vsid)) {
+            vsid = HNV_STATS_OTHER_VSID;
+        }
         format_vsid(stats, vsid, s);
         return;
     }
@@ -188,8 +315,13 @@ hnv_stats_format(const struct hnv_stats *stats, uint32_t vsid, struct ds *s)
     size_t n = 0, allocated = cmap_count(&stats->vsids) + 1;
     uint32_t *vsids = xmalloc(allocated * sizeof *vsids);
     const struct vsid_counters *vc;
+    bool other = false;
 
     CMAP_FOR_EACH (vc, cmap_node, &stats->vsids) {
+        if (vc->vsid == HNV_STATS_OTHER_VSID) {
+            other = true;
+            continue;
+        }
         if (n >= allocated) {
             vsids = x2nrealloc(vsids, &allocated, sizeof *vsids);
         }
@@ -198,6 +330,9 @@ hnv_stats_format(const struct hnv_stats *stats, uint32_t vsid, struct ds *s)
     qsort(vsids, n, sizeof *vsids, compare_uint32);
     for (size_t i = 0; i < n; i++) {
         format_vsid(stats, vsids[i], s);
+    }
+    if (other) {
+        format_vsid(stats, HNV_STATS_OTHER_VSID, s);
     }
     free(vsids);
 }

@@ -29,11 +29,43 @@
  * the datapath flow's packets later.  A drop also adds to the coverage
  * counter of its reason.
  *
- * Thread safety: counters are atomics in a cmap, created on first use under
- * a mutex; any thread may add to them and read them.  The object is
- * reference-counted, because translation caches outlive the bridge's
- * settings. */
+ * Bounded table
+ * =============
+ *
+ * The VSID counted under often comes from the wire (key >> 8 of a GRE key),
+ * so the table must not grow with what an underlay host sends.  The owner
+ * of the bridge says which VSIDs may have counters of their own
+ * (hnv_stats_set_vsids(): those of the VM ports bound on the bridge and
+ * those that routed traffic can reach).  Everything else -- a reserved
+ * VSID, one not in the set, or any VSID once the table is full -- is
+ * counted in one bucket, HNV_STATS_OTHER_VSID, which hnv_stats_format()
+ * lists last, as "other VSIDs (reserved, unknown or not bound on this
+ * bridge)".  The table therefore never holds more than the set's size + 1
+ * entries.  Until the first hnv_stats_set_vsids() call any valid VSID may
+ * have counters, up to HNV_STATS_MAX_UNBOUNDED of them.
+ *
+ * When a VSID leaves the set, its counters are dropped, not folded into the
+ * other bucket: that bucket counts what was sent to VSIDs the bridge did not
+ * serve, and a VSID that was bound had traffic of its own.  Packets counted
+ * for it afterwards (say, by the revalidators, for a datapath flow installed
+ * while it was bound) go to the other bucket; if it comes back it starts
+ * from zero.
+ *
+ * Thread safety
+ * =============
+ *
+ * Counters are atomics in a cmap, created on first use under a mutex; any
+ * thread may add to them and read them.  hnv_stats_set_vsids() is for one
+ * thread at a time (the main thread); it removes entries while other
+ * threads add, so removed entries are freed after an RCU grace period.
+ *
+ * The object is reference-counted, because translation caches outlive the
+ * bridge's settings.  The last hnv_stats_unref() frees it after an RCU
+ * grace period, so a thread that found it through an RCU-protected pointer
+ * (the bridge's snapshot) may add to it without a reference of its own
+ * until its next quiescent state. */
 
+#include <stddef.h>
 #include <stdint.h>
 #include "hnv/hnv-stage.h"
 
@@ -58,22 +90,44 @@ hnv_counter_drop(enum hnv_drop_reason reason)
     return HNV_CNT_DROP + reason;
 }
 
+/* The bucket of everything that has no counters of its own. */
+#define HNV_STATS_OTHER_VSID 0
+
+/* Most VSIDs with counters of their own before hnv_stats_set_vsids() is
+ * first called. */
+#define HNV_STATS_MAX_UNBOUNDED 4096
+
 struct hnv_stats *hnv_stats_create(void);
 struct hnv_stats *hnv_stats_ref(struct hnv_stats *);
 void hnv_stats_unref(struct hnv_stats *);
 
-/* Adds 'n' packets to 'counter' of 'vsid'; for a drop counter, to the
- * reason's coverage counter too. */
+/* Adds 'n' packets to 'counter' of 'vsid' -- or of HNV_STATS_OTHER_VSID if
+ * 'vsid' may not have counters of its own (see above) -- and, for a drop
+ * counter, to the reason's coverage counter too. */
 void hnv_stats_add(struct hnv_stats *, uint32_t vsid, enum hnv_counter,
                    uint64_t n);
 
-/* Reads 'counter' of 'vsid' (0 if never counted). */
+/* Reads 'counter' of 'vsid' (0 if it has no counters of its own);
+ * HNV_STATS_OTHER_VSID reads the other bucket. */
 uint64_t hnv_stats_get(const struct hnv_stats *, uint32_t vsid,
                        enum hnv_counter);
 
-/* Appends the counters of 'vsid', or of every VSID counted so far if 'vsid'
- * is 0, one block per VSID in increasing order; only nonzero drop reasons
- * are listed. */
+/* Main thread: from now on only the 'n' VSIDs in 'vsids' (in any order,
+ * duplicates and reserved VSIDs ignored) may have counters of their own.
+ * Removes the counters of every other VSID.  O(n log n + entries). */
+void hnv_stats_set_vsids(struct hnv_stats *, const uint32_t *vsids,
+                         size_t n);
+
+/* The number of entries in the table, the other bucket included once
+ * something was counted in it. */
+size_t hnv_stats_count_vsids(const struct hnv_stats *);
+
+/* Appends the counters of 'vsid', or if 'vsid' is 0 of every VSID that has
+ * counters, one block per VSID in increasing order, then the other bucket
+ * (if anything was counted in it); only nonzero drop reasons are listed.
+ * For a 'vsid' that may not have counters of its own (reserved, or not in
+ * the set), the block is the other bucket's, since that is where it is
+ * counted. */
 void hnv_stats_format(const struct hnv_stats *, uint32_t vsid, struct ds *);
 
 /* Sets every counter to zero. */
