@@ -206,6 +206,24 @@ flush_moved_ports(struct hnv_l2 *l2, const struct hnv_xbridge *old,
     }
 }
 
+/* Gives counters of their own to the VSIDs bound to VM ports in 'xb', and
+ * to no other: a forged NVGRE key, or any VSID with no VM port here, is
+ * counted in the "other VSIDs" bucket, so that the table's size is bounded
+ * by the bridge's configuration, never by what arrives on the wire. */
+static void
+set_stats_vsids(struct hnv_stats *stats, const struct hnv_xbridge *xb)
+{
+    uint32_t *vsids = xmalloc((hmap_count(&xb->ports) + 1) * sizeof *vsids);
+    const struct hnv_xport *xp;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (xp, hmap_node, &xb->ports) {
+        vsids[n++] = xp->vsid;
+    }
+    hnv_stats_set_vsids(stats, vsids, n);
+    free(vsids);
+}
+
 static void
 request_revalidation(struct ofproto_dpif *ofproto)
 {
@@ -228,6 +246,7 @@ publish_xbridge(struct ofproto_dpif_hnv *hnv)
                   "encapsulated", hnv->ofproto->up.name, hnv->tunnel_port);
     }
     flush_moved_ports(hnv->l2, hnv->xbridge, xb);
+    set_stats_vsids(hnv->stats, xb);
     ovsrcu_set(&hnv->ofproto->hnv_xbridge, xb);
     if (hnv->xbridge) {
         ovsrcu_postpone(xbridge_free, hnv->xbridge);

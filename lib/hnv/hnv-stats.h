@@ -35,8 +35,8 @@
  * The VSID counted under often comes from the wire (key >> 8 of a GRE key),
  * so the table must not grow with what an underlay host sends.  The owner
  * of the bridge says which VSIDs may have counters of their own
- * (hnv_stats_set_vsids(): those of the VM ports bound on the bridge and
- * those that routed traffic can reach).  Everything else -- a reserved
+ * (hnv_stats_set_vsids(); ofproto-dpif-hnv.c gives those of the VM ports
+ * bound on the bridge).  Everything else -- a reserved
  * VSID, one not in the set, or any VSID once the table is full -- is
  * counted in one bucket, HNV_STATS_OTHER_VSID, which hnv_stats_format()
  * lists last, as "other VSIDs (reserved, unknown or not bound on this
