@@ -456,15 +456,23 @@ prefix_to_string(const struct in6_addr *prefix, unsigned int plen)
 /* Value parsers used by commands and by import: each returns NULL or an
  * error message in the style of hnv-types.h. */
 
+/* Parses 's' as the PA of a lookup record, with the switch's own rules
+ * (hnv_check_record_pa()), so that the switch never has to ignore a record
+ * that ovs-hnvctl wrote. */
 char *
-parse_provider_address(const char *s, struct in6_addr *pa)
+parse_record_pa(const char *s, struct in6_addr *pa)
 {
     char *error = hnv_parse_address(s, pa);
-    if (!error && hnv_address_is_wildcard(pa)) {
-        error = xasprintf("%s: wildcard address is not a provider address",
-                          s);
-    }
-    return error;
+    return error ? error : hnv_check_record_pa(pa);
+}
+
+/* Parses 's' as a host's provider address (HNV_Provider_Address), with the
+ * switch's own rules (hnv_check_provider_address()). */
+char *
+parse_host_pa(const char *s, struct in6_addr *pa)
+{
+    char *error = hnv_parse_address(s, pa);
+    return error ? error : hnv_check_provider_address(pa);
 }
 
 char *

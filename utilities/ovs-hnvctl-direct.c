@@ -154,7 +154,7 @@ direct_set_row(const struct ctl_command *c)
     char *error = NULL;
 
     if (pa_s) {
-        error = parse_provider_address(pa_s, &pa);
+        error = parse_record_pa(pa_s, &pa);
         if (!error) {
             json_object_put(row, "provider_address",
                             json_string_create_nocopy(addr_to_string(&pa)));

@@ -79,7 +79,7 @@ record_spec_parse(struct record_spec *spec, const char *vsid,
         error = hnv_parse_mac(mac, &spec->mac);
     }
     if (!error) {
-        error = parse_provider_address(pa, &spec->pa);
+        error = parse_record_pa(pa, &spec->pa);
     }
     if (!error) {
         spec->rule = HNV_RULE_ENCAP;
@@ -98,6 +98,10 @@ record_spec_parse(struct record_spec *spec, const char *vsid,
     }
     if (!error) {
         error = hnv_check_ca_type(&spec->ca, spec->type);
+    }
+    if (!error) {
+        /* The check that ovs-vswitchd applies to the row. */
+        error = hnv_check_record_addresses(&spec->ca, spec->mac, &spec->pa);
     }
     if (!error) {
         spec->customer_id = nonempty_xstrdup(customer_id);
@@ -644,7 +648,7 @@ cmd_set_lookup_record(struct ctl_context *base)
     enum hnv_rule rule;
 
     if (pa_s) {
-        check("", parse_provider_address(pa_s, &pa));
+        check("", parse_record_pa(pa_s, &pa));
     }
     if (rule_s) {
         check("", parse_rule(rule_s, &rule));
@@ -929,7 +933,7 @@ pa_spec_parse(struct pa_spec *spec, const char *pa_plen, const char *plen_s,
     memset(spec, 0, sizeof *spec);
     if (plen_s) {
         /* Import: address and prefix length in separate columns. */
-        error = parse_provider_address(pa_plen, &spec->pa);
+        error = parse_host_pa(pa_plen, &spec->pa);
         if (!error) {
             int64_t value;
             unsigned int max = hnv_address_is_ipv4(&spec->pa) ? 32 : 128;
@@ -950,6 +954,9 @@ pa_spec_parse(struct pa_spec *spec, const char *pa_plen, const char *plen_s,
         if (!error && hnv_address_is_wildcard(&spec->pa)) {
             error = xasprintf("%s: wildcard address is not a provider "
                               "address", pa_plen);
+        }
+        if (!error) {
+            error = hnv_check_provider_address(&spec->pa);
         }
     }
     if (!error) {
