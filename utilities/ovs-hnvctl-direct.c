@@ -181,15 +181,30 @@ direct_set_row(const struct ctl_command *c)
     return row;
 }
 
+/* Returns a "select" of Open_vSwitch's next_cfg. */
+static struct json *
+direct_select_next_cfg(void)
+{
+    struct json *op = json_object_create();
+
+    json_object_put_string(op, "op", "select");
+    json_object_put_string(op, "table", "Open_vSwitch");
+    json_object_put(op, "where", json_array_create_empty());
+    json_object_put(op, "columns",
+                    json_array_create_1(json_string_create("next_cfg")));
+    return op;
+}
+
 /* Appends to 'txn' the operations that end every direct transaction: with
- * 'wait', the next_cfg increment and a select of its new value; the
- * comment that names the invocation. */
+ * 'increment', the next_cfg increment and, with 'wait' too, a select of its
+ * new value; the comment that names the invocation. */
 static void
-direct_add_tail(struct json *txn, const char *args, bool wait)
+direct_add_tail(struct json *txn, const char *args, bool increment,
+                bool wait)
 {
     struct json *op;
 
-    if (wait) {
+    if (increment) {
         op = json_object_create();
         json_object_put_string(op, "op", "mutate");
         json_object_put_string(op, "table", "Open_vSwitch");
@@ -199,14 +214,9 @@ direct_add_tail(struct json *txn, const char *args, bool wait)
                                                 json_string_create("+="),
                                                 json_integer_create(1))));
         json_array_add(txn, op);
-
-        op = json_object_create();
-        json_object_put_string(op, "op", "select");
-        json_object_put_string(op, "table", "Open_vSwitch");
-        json_object_put(op, "where", json_array_create_empty());
-        json_object_put(op, "columns", json_array_create_1(
-                            json_string_create("next_cfg")));
-        json_array_add(txn, op);
+    }
+    if (increment && wait) {
+        json_array_add(txn, direct_select_next_cfg());
     }
 
     op = json_object_create();
@@ -266,7 +276,7 @@ direct_transaction(const char *args, const struct ctl_command *commands,
     }
     json_array_add(txn, op);
 
-    direct_add_tail(txn, args, wait);
+    direct_add_tail(txn, args, wait, wait);
     return txn;
 }
 
@@ -458,6 +468,105 @@ direct_collect_rdids(const struct json *rows, struct sset *rdids)
     }
 }
 
+/* Returns the next_cfg of the single row in 'rows' (the result of
+ * direct_select_next_cfg()), or -1 if there is none. */
+static int64_t
+direct_rows_next_cfg(const struct json *rows)
+{
+    const struct json *next_cfg = NULL;
+
+    if (rows && rows->array.n == 1
+        && rows->array.elems[0]->type == JSON_OBJECT) {
+        next_cfg = shash_find_data(json_object(rows->array.elems[0]),
+                                   "next_cfg");
+    }
+    return next_cfg && next_cfg->type == JSON_INTEGER ? next_cfg->integer : -1;
+}
+
+/* Returns a "wait" that fails unless Open_vSwitch's next_cfg is still
+ * 'next_cfg': the direct path's equivalent of the general path's
+ * ovsrec_open_vswitch_verify_next_cfg() (see "Writers that run at once" in
+ * ovs-hnvctl.c). */
+static struct json *
+direct_wait_next_cfg(int64_t next_cfg)
+{
+    struct json *row = json_object_create();
+    struct json *op = json_object_create();
+
+    json_object_put(row, "next_cfg", json_integer_create(next_cfg));
+    json_object_put_string(op, "op", "wait");
+    json_object_put_string(op, "table", "Open_vSwitch");
+    json_object_put(op, "where", json_array_create_empty());
+    json_object_put(op, "columns",
+                    json_array_create_1(json_string_create("next_cfg")));
+    json_object_put_string(op, "until", "==");
+    json_object_put(op, "rows", json_array_create_1(row));
+    json_object_put(op, "timeout", json_integer_create(0));
+    return op;
+}
+
+/* Returns the "row" of the insert of 'spec'. */
+static struct json *
+direct_record_row(const struct record_spec *spec)
+{
+    struct json *row = json_object_create();
+
+    json_object_put(row, "vsid", json_integer_create(spec->vsid));
+    json_object_put(row, "customer_address",
+                    json_string_create_nocopy(addr_to_string(&spec->ca)));
+    json_object_put(row, "mac",
+                    json_string_create_nocopy(mac_to_string(spec->mac)));
+    json_object_put(row, "provider_address",
+                    json_string_create_nocopy(addr_to_string(&spec->pa)));
+    json_object_put_string(row, "rule", hnv_rule_to_string(spec->rule));
+    json_object_put_string(row, "type", hnv_type_to_string(spec->type));
+    if (spec->customer_id) {
+        json_object_put_string(row, "customer_id", spec->customer_id);
+    }
+    if (spec->vm_name) {
+        json_object_put_string(row, "vm_name", spec->vm_name);
+    }
+    if (spec->context) {
+        json_object_put_string(row, "context", spec->context);
+    }
+    return row;
+}
+
+/* Inserts the record of 'spec' with its derived row UUID, provided that
+ * Open_vSwitch's next_cfg is still 'next_cfg', the value read with the
+ * checks: otherwise another writer has committed since, and nothing is
+ * written.  The transaction increments next_cfg in any case (with or
+ * without --no-wait), so that a writer that read before this one fails in
+ * its turn.  Returns true if the record was inserted. */
+static bool
+direct_insert_record(const char *args, const struct record_spec *spec,
+                     int64_t next_cfg)
+{
+    struct uuid uuid;
+
+    hnv_lookup_record_uuid(spec->vsid, &spec->ca, spec->mac, &uuid);
+
+    struct json *op = json_object_create();
+    json_object_put_string(op, "op", "insert");
+    json_object_put_string(op, "table", "HNV_Lookup_Record");
+    json_object_put_format(op, "uuid", UUID_FMT, UUID_ARGS(&uuid));
+    json_object_put(op, "row", direct_record_row(spec));
+
+    struct json *txn = json_array_create_3(json_string_create("Open_vSwitch"),
+                                           direct_wait_next_cfg(next_cfg), op);
+    direct_add_tail(txn, args, true, wait_for_reload);
+
+    struct jsonrpc_msg *reply = direct_transact(txn);
+    if (!reply) {
+        return false;
+    } else if (direct_reply_error(reply)) {
+        jsonrpc_msg_destroy(reply);
+        return false;
+    }
+    direct_finish(reply);
+    return true;
+}
+
 /* add-lookup-record of a record with a non-wildcard IPv4 customer address,
  * alone on the command line (a new VM), without monitoring the lookup
  * records:
@@ -467,7 +576,11 @@ direct_collect_rdids(const struct json *rows, struct sset *rdids)
  *      the routing domains of the VSID; if some of those records are in
  *      other VSIDs, a second read: their VSIDs' routing domains;
  *   2. if none is in the same VSID or a shared routing domain, one write:
- *      the insert with the derived row UUID, and the next_cfg increment.
+ *      the insert with the derived row UUID, and the next_cfg increment,
+ *      on condition that next_cfg is still what the first read saw (an
+ *      OVSDB "wait"), so that the checks and the write are atomic with
+ *      respect to every other ovs-hnvctl writer (see "Writers that run at
+ *      once" in ovs-hnvctl.c).
  *
  * Whenever a check finds something (a conflict, an existing record, for
  * --may-exist too) or the write fails, nothing has been written and the
@@ -501,16 +614,20 @@ run_direct_add(const char *args, const struct ctl_command *c)
 
     /* 1. What could conflict. */
     char *ca_s = addr_to_string(&spec.ca);
-    reply = direct_transact(json_array_create_3(
+    struct json *reads = json_array_create_3(
         json_string_create("Open_vSwitch"),
         direct_select("HNV_Lookup_Record", "customer_address",
                       json_string_create(ca_s), "vsid"),
         direct_select("HNV_Customer_Route", "vsid",
-                      json_integer_create(spec.vsid), "routing_domain")));
+                      json_integer_create(spec.vsid), "routing_domain"));
+    json_array_add(reads, direct_select_next_cfg());
+    reply = direct_transact(reads);
     free(ca_s);
     const struct json *records = reply ? direct_rows(reply, 0) : NULL;
     const struct json *routes = reply ? direct_rows(reply, 1) : NULL;
-    if (!records || !routes) {
+    int64_t next_cfg = reply ? direct_rows_next_cfg(direct_rows(reply, 2))
+                             : -1;
+    if (!records || !routes || next_cfg < 0) {
         goto out;
     }
     direct_collect_rdids(routes, &rdids);
@@ -557,42 +674,10 @@ run_direct_add(const char *args, const struct ctl_command *c)
         json_destroy(txn);
     }
 
-    /* 2. The write. */
-    struct uuid uuid;
-    hnv_lookup_record_uuid(spec.vsid, &spec.ca, spec.mac, &uuid);
-    struct json *row = json_object_create();
-    json_object_put(row, "vsid", json_integer_create(spec.vsid));
-    json_object_put(row, "customer_address",
-                    json_string_create_nocopy(addr_to_string(&spec.ca)));
-    json_object_put(row, "mac",
-                    json_string_create_nocopy(mac_to_string(spec.mac)));
-    json_object_put(row, "provider_address",
-                    json_string_create_nocopy(addr_to_string(&spec.pa)));
-    json_object_put_string(row, "rule", hnv_rule_to_string(spec.rule));
-    json_object_put_string(row, "type", hnv_type_to_string(spec.type));
-    if (spec.customer_id) {
-        json_object_put_string(row, "customer_id", spec.customer_id);
-    }
-    if (spec.vm_name) {
-        json_object_put_string(row, "vm_name", spec.vm_name);
-    }
-    if (spec.context) {
-        json_object_put_string(row, "context", spec.context);
-    }
-    struct json *op = json_object_create();
-    json_object_put_string(op, "op", "insert");
-    json_object_put_string(op, "table", "HNV_Lookup_Record");
-    json_object_put_format(op, "uuid", UUID_FMT, UUID_ARGS(&uuid));
-    json_object_put(op, "row", row);
+    hnvctl_test_commit_delay();
 
-    txn = json_array_create_2(json_string_create("Open_vSwitch"), op);
-    direct_add_tail(txn, args, wait_for_reload);
-    reply = direct_transact(txn);
-    if (reply && !direct_reply_error(reply)) {
-        direct_finish(reply);
-        reply = NULL;
-        added = true;
-    }
+    /* 2. The write, if nothing changed since the reads. */
+    added = direct_insert_record(args, &spec, next_cfg);
 
 out:
     jsonrpc_msg_destroy(reply);

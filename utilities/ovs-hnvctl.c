@@ -73,6 +73,35 @@
  * unique, so an IPv6 key is fetched by VSID (set, del, list --vsid) or the
  * whole table is (add, list --ca alone).  See need_records_by_ca().
  *
+ * Writers that run at once
+ * ========================
+ *
+ * The checks across rows read the database and then write: two invocations
+ * that run at once, say add-lookup-record of one CA in two VSIDs of one
+ * routing domain, or add-customer-route of one VSID into two routing
+ * domains, could each pass its check against a database without the
+ * other's row, and both commit.  So the checks and the write are made
+ * atomic with respect to every other ovs-hnvctl writer through one shared
+ * column, Open_vSwitch's next_cfg: an invocation with a command that checks
+ * other rows (commands_check_other_rows()) verifies next_cfg in its
+ * transaction (ovsrec_open_vswitch_verify_next_cfg(), an OVSDB "wait" that
+ * next_cfg still has the value read) and increments it, with or without
+ * --no-wait.  Of two such writers that read the same database, the second
+ * to commit fails with TXN_TRY_AGAIN; it then runs its commands again on
+ * the database that includes the first one's rows (the IDL monitors the
+ * rows the checks read, and next_cfg changes in the same update), and its
+ * check reports the conflict.  The direct add (ovs-hnvctl-direct.c) reads
+ * next_cfg with its checks and writes with a "wait" on that value; if the
+ * wait fails, nothing is written and the general path takes over.
+ *
+ * next_cfg is the column ovs-vsctl and ovs-hnvctl already increment to ask
+ * ovs-vswitchd to apply a change, so this adds no schema and, without
+ * --no-wait, no extra write; with --no-wait, ovs-vswitchd is asked to
+ * reconfigure once more.  A writer that does not increment next_cfg
+ * (ovs-vsctl, other OVSDB clients) is not serialized; the switch resolves
+ * the conflicts such writers create (HNV-SPEC 2).  A database without an
+ * Open_vSwitch row (never initialized) is not serialized either.
+ *
  * "import" reads its whole file while the command line is checked (before
  * connecting to the database), so syntax errors are reported with their line
  * numbers before anything happens and the file is read only once even if the
@@ -589,6 +618,7 @@ run_prerequisites(struct ctl_command *commands, size_t n_commands,
                   struct ovsdb_idl *idl)
 {
     ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_next_cfg);
     if (wait_for_reload) {
         ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_cur_cfg);
     }
@@ -638,6 +668,47 @@ run_prerequisites(struct ctl_command *commands, size_t n_commands,
     ovsdb_idl_condition_destroy(&records_cond);
 }
 
+/* Whether some command in 'commands' checks its change against rows that
+ * it does not write: a new lookup record against the records of its CA, a
+ * new customer route against the VSID's routing domain and records, an
+ * import against both.  Such an invocation must not commit if another
+ * writer has committed since it read the database (see "Writers that run at
+ * once" at the top of the file).  Changes that only remove rows or rewrite
+ * a record's PA, rule or metadata cannot create a conflict and need not
+ * wait for one another. */
+static bool
+commands_check_other_rows(const struct ctl_command *commands, size_t n)
+{
+    static const char *const names[] = {
+        "add-lookup-record", "add-customer-route", "import",
+    };
+
+    for (const struct ctl_command *c = commands; c < &commands[n]; c++) {
+        for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+            if (!strcmp(c->syntax->name, names[i])) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* For the tests only: if the environment variable
+ * OVS_HNVCTL_TEST_COMMIT_DELAY_MS is set, sleeps that many milliseconds
+ * between reading the database and writing to it (before the commit on the
+ * general path, between the reads and the write on the direct path), so
+ * that a test can make two concurrent writers read the same state
+ * reliably (tests/hnv-ctl.at, "concurrent writers").  Never set it
+ * otherwise. */
+void
+hnvctl_test_commit_delay(void)
+{
+    const char *s = getenv("OVS_HNVCTL_TEST_COMMIT_DELAY_MS");
+    if (s && *s) {
+        xnanosleep(strtoull(s, NULL, 10) * 1000 * 1000);
+    }
+}
+
 static bool
 do_hnvctl(const char *args, struct ctl_command *commands, size_t n_commands,
           struct ovsdb_idl *idl)
@@ -659,7 +730,13 @@ do_hnvctl(const char *args, struct ctl_command *commands, size_t n_commands,
 
     ovs = ovsrec_open_vswitch_first(idl);
     bool wait = wait_for_reload && ovs && !dry_run;
-    if (wait) {
+    bool serialize = (ovs && !dry_run
+                      && commands_check_other_rows(commands, n_commands));
+    if (serialize) {
+        /* See "Writers that run at once" at the top of the file. */
+        ovsrec_open_vswitch_verify_next_cfg(ovs);
+    }
+    if (wait || serialize) {
         ovsdb_idl_txn_increment(txn, &ovs->header_,
                                 &ovsrec_open_vswitch_col_next_cfg, false);
     }
@@ -696,6 +773,7 @@ do_hnvctl(const char *args, struct ctl_command *commands, size_t n_commands,
         }
     }
 
+    hnvctl_test_commit_delay();
     status = ovsdb_idl_txn_commit_block(txn);
     if (wait && status == TXN_SUCCESS) {
         next_cfg = ovsdb_idl_txn_get_increment_new_value(txn);

@@ -174,6 +174,7 @@ extern bool dry_run;
 extern bool wait_for_reload;
 extern bool retry;
 extern struct table_style table_style;
+void hnvctl_test_commit_delay(void);
 
 /* ovs-hnvctl-policy.c. */
 extern bool records_monitored;
