@@ -440,6 +440,63 @@ address_is_group(const struct in6_addr *addr)
     return ipv6_addr_is_multicast(addr);
 }
 
+/* Whether 'addr' is a loopback address: 127.0.0.0/8 or ::1. */
+static bool
+address_is_loopback(const struct in6_addr *addr)
+{
+    if (hnv_address_is_ipv4(addr)) {
+        return (ntohl(in6_addr_get_mapped_ipv4(addr)) >> 24) == 127;
+    }
+    return ipv6_addr_equals(addr, &in6addr_loopback);
+}
+
+/* Whether 'addr' is link-local: 169.254.0.0/16 or fe80::/10. */
+static bool
+address_is_link_local(const struct in6_addr *addr)
+{
+    if (hnv_address_is_ipv4(addr)) {
+        return (ntohl(in6_addr_get_mapped_ipv4(addr)) >> 16) == 0xa9fe;
+    }
+    return addr->s6_addr[0] == 0xfe && (addr->s6_addr[1] & 0xc0) == 0x80;
+}
+
+/* Returns an error message "PA: RULE" for provider address 'pa'. */
+static char *
+provider_address_error(const struct in6_addr *pa, const char *rule)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    hnv_format_address(pa, &s);
+    ds_put_format(&s, ": %s", rule);
+    return ds_steal_cstr(&s);
+}
+
+char *
+hnv_check_provider_address(const struct in6_addr *pa)
+{
+    const char *rule
+        = (hnv_address_is_wildcard(pa)
+           ? "wildcard address is not a provider address"
+           : address_is_group(pa)
+           ? "provider address must be unicast"
+           : address_is_loopback(pa)
+           ? "provider address must not be a loopback address"
+           : address_is_link_local(pa)
+           ? "provider address must not be link-local (only a gateway "
+             "record's PA is "HNV_GATEWAY_PA_STRING")"
+           : NULL);
+
+    return rule ? provider_address_error(pa, rule) : NULL;
+}
+
+char *
+hnv_check_record_pa(const struct in6_addr *pa)
+{
+    return (hnv_address_is_gateway_pa(pa)
+            ? NULL
+            : hnv_check_provider_address(pa));
+}
+
 char *
 hnv_check_record_addresses(const struct in6_addr *ca,
                            const struct eth_addr mac,
@@ -453,14 +510,8 @@ hnv_check_record_addresses(const struct in6_addr *ca,
     } else if (address_is_group(ca)) {
         hnv_format_address(ca, &s);
         ds_put_cstr(&s, ": customer address must be unicast");
-    } else if (hnv_address_is_wildcard(pa)) {
-        hnv_format_address(pa, &s);
-        ds_put_cstr(&s, ": wildcard address is not a provider address");
-    } else if (address_is_group(pa)) {
-        hnv_format_address(pa, &s);
-        ds_put_cstr(&s, ": provider address must be unicast");
     } else {
-        return NULL;
+        return hnv_check_record_pa(pa);
     }
     return ds_steal_cstr(&s);
 }

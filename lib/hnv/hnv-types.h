@@ -118,10 +118,29 @@ const char *hnv_type_to_string(enum hnv_record_type);
 char *hnv_check_ca_type(const struct in6_addr *ca, enum hnv_record_type)
     OVS_WARN_UNUSED_RESULT;
 
-/* Whether a lookup record's addresses make sense: a unicast, nonzero MAC, a
- * customer address that is not multicast or broadcast, a provider address
- * that is unicast and not a wildcard.  Returns NULL or an error message
- * naming the offending value. */
+/* Validation of provider addresses and lookup records.  ovs-vswitchd leaves
+ * out of its policy any row that these reject (vswitchd/bridge-hnv.c), so
+ * every writer -- ovs-hnvctl on all its paths, including import -- refuses
+ * what they reject, with their message: an invalid value is reported to the
+ * operator instead of silently removing a VM from forwarding.  Each returns
+ * NULL or an error message "VALUE: RULE" for the caller to free.
+ *
+ * hnv_check_provider_address(): whether 'pa' can be a host's provider
+ * address (HNV_Provider_Address), the source or destination of NVGRE: not
+ * the unspecified (wildcard) address, not multicast nor the IPv4 limited
+ * broadcast, not loopback (127.0.0.0/8, ::1), not link-local
+ * (169.254.0.0/16, fe80::/10).
+ *
+ * hnv_check_record_pa(): whether 'pa' can be a lookup record's PA: the
+ * gateway PA 169.254.254.254, or an address that hnv_check_provider_address()
+ * accepts.
+ *
+ * hnv_check_record_addresses(): whether a lookup record's addresses make
+ * sense: a unicast, nonzero MAC, a customer address that is not multicast or
+ * broadcast, and hnv_check_record_pa(). */
+char *hnv_check_provider_address(const struct in6_addr *pa)
+    OVS_WARN_UNUSED_RESULT;
+char *hnv_check_record_pa(const struct in6_addr *pa) OVS_WARN_UNUSED_RESULT;
 char *hnv_check_record_addresses(const struct in6_addr *ca,
                                  const struct eth_addr mac,
                                  const struct in6_addr *pa)
