@@ -34,6 +34,7 @@
 #include "ovsdb-error.h"
 #include "ovsdb-idl.h"
 #include "simap.h"
+#include "unixctl.h"
 #include "uuidset.h"
 #include "vswitch-idl.h"
 
@@ -81,6 +82,11 @@ struct pending_update {
 };
 
 static struct ovs_list pending = OVS_LIST_INITIALIZER(&pending);
+
+/* hnv/apply-pause: updates are received and queued in 'pending' but not
+ * applied until hnv/apply-resume.  A debugging and testing aid, like
+ * upstream's revalidator/pause. */
+static bool apply_paused;
 
 static void
 pending_update_destroy(struct pending_update *pu)
@@ -139,6 +145,23 @@ static const struct ovsdb_cs_ops cs_ops = {
     .compose_monitor_requests = compose_monitor_requests,
 };
 
+static void
+hnv_unixctl_apply_pause(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                        const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    apply_paused = true;
+    unixctl_command_reply(conn, NULL);
+}
+
+static void
+hnv_unixctl_apply_resume(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                         const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    apply_paused = false;
+    poll_immediate_wake();
+    unixctl_command_reply(conn, NULL);
+}
+
 void
 bridge_hnv_init(const char *remote, struct ovsdb_idl *idl)
 {
@@ -159,6 +182,11 @@ bridge_hnv_init(const char *remote, struct ovsdb_idl *idl)
 
     policy = hnv_policy_create();
     db_remote = xstrdup(remote);
+
+    unixctl_command_register("hnv/apply-pause", "", 0, 0,
+                             hnv_unixctl_apply_pause, NULL);
+    unixctl_command_register("hnv/apply-resume", "", 0, 0,
+                             hnv_unixctl_apply_resume, NULL);
 }
 
 static void
@@ -191,7 +219,7 @@ bridge_hnv_wait(void)
     if (cs) {
         ovsdb_cs_wait(cs);
     }
-    if (!ovs_list_is_empty(&pending)) {
+    if (!ovs_list_is_empty(&pending) && !apply_paused) {
         poll_immediate_wake();
     }
 }
@@ -521,7 +549,8 @@ bridge_hnv_run(void)
     }
 
     size_t n_changed = 0;
-    while (!ovs_list_is_empty(&pending) && n_changed < SLICE_ROWS) {
+    while (!apply_paused && !ovs_list_is_empty(&pending)
+           && n_changed < SLICE_ROWS) {
         struct pending_update *pu = CONTAINER_OF(ovs_list_front(&pending),
                                                  struct pending_update,
                                                  node);
@@ -533,7 +562,7 @@ bridge_hnv_run(void)
             pending_update_destroy(pu);
         }
     }
-    if (!ovs_list_is_empty(&pending)) {
+    if (!apply_paused && !ovs_list_is_empty(&pending)) {
         COVERAGE_INC(hnv_apply_yield);
     }
 
