@@ -256,8 +256,10 @@ bridge_hnv_wait(void)
     if (!ovs_list_is_empty(&pending) && !apply_paused) {
         poll_immediate_wake();
     }
-    if (disconnected_since) {
-        /* When the hold on cur_cfg expires. */
+    if (disconnected_since
+        && time_msec() < disconnected_since + HOLD_DISCONNECTED_MS) {
+        /* Wake when the hold on cur_cfg expires, for bridge_run() to write
+         * what it held back. */
         poll_timer_wait_until(disconnected_since + HOLD_DISCONNECTED_MS);
     }
 }
