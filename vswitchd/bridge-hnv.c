@@ -128,17 +128,22 @@ pending_clear(void)
  *
  * bridge_hnv_set_cur_cfg() keeps cur_cfg at or below 'applied_cfg' while
  * the monitor is open, and bridge_hnv_cur_cfg_behind() tells bridge.c when
- * it may write a larger value.  While the monitor is not connected the hold
- * is bounded by HOLD_DISCONNECTED_MS: the main IDL, connected to the same
- * database, usually reconnects about when the monitor does, and then the
- * monitor's first update (the whole policy) sets 'applied_cfg'; if the
+ * it may write a larger value.  While the monitor is not connected but
+ * the main IDL is, the hold is bounded by HOLD_DISCONNECTED_MS: both
+ * connect to the same database and usually reconnect together, and then
+ * the monitor's first update (the whole policy) sets 'applied_cfg'; if the
  * monitor stays away longer, cur_cfg follows next_cfg as in stock Open
  * vSwitch rather than wedging every waiting client, and a warning says so.
+ * While the main IDL is down too, cur_cfg cannot be written anyway and the
+ * bound does not run, so a long database outage does not use it up.
  * hnv/apply-pause holds cur_cfg with no bound: that is its purpose. */
 #define HOLD_DISCONNECTED_MS 10000
 static int64_t applied_cfg = -1;
 static int64_t cur_cfg_written = -1;    /* Last value set by this file. */
-static long long int disconnected_since; /* 0 if connected. */
+static struct ovsdb_idl *main_idl;      /* bridge.c's. */
+static long long int monitor_down_since; /* Since when the monitor has been
+                                          * down while 'main_idl' was up,
+                                          * or 0. */
 
 /* The policy tables and the columns the switch reads from them, and
  * Open_vSwitch's next_cfg (see above). */
@@ -215,6 +220,7 @@ bridge_hnv_init(const char *remote, struct ovsdb_idl *idl)
 
     policy = hnv_policy_create();
     db_remote = xstrdup(remote);
+    main_idl = idl;
 
     unixctl_command_register("hnv/apply-pause", "", 0, 0,
                              hnv_unixctl_apply_pause, NULL);
@@ -230,7 +236,7 @@ open_monitor(void)
          * no row needs to be kept here to apply a change. */
         cs = ovsdb_cs_create(ovsrec_idl_class.database, 1, &cs_ops, NULL);
         ovsdb_cs_set_remote(cs, db_remote, true);
-        disconnected_since = time_msec();
+        monitor_down_since = time_msec();
     }
 }
 
@@ -256,11 +262,11 @@ bridge_hnv_wait(void)
     if (!ovs_list_is_empty(&pending) && !apply_paused) {
         poll_immediate_wake();
     }
-    if (disconnected_since
-        && time_msec() < disconnected_since + HOLD_DISCONNECTED_MS) {
+    if (monitor_down_since
+        && time_msec() < monitor_down_since + HOLD_DISCONNECTED_MS) {
         /* Wake when the hold on cur_cfg expires, for bridge_run() to write
          * what it held back. */
-        poll_timer_wait_until(disconnected_since + HOLD_DISCONNECTED_MS);
+        poll_timer_wait_until(monitor_down_since + HOLD_DISCONNECTED_MS);
     }
 }
 
@@ -508,8 +514,10 @@ update_next_cfg(const struct ovsdb_cs_db_update *du)
     for (size_t i = 0; i < du->n; i++) {
         const struct ovsdb_cs_table_update *tu = &du->table_updates[i];
 
-        for (size_t j = 0; !strcmp(tu->table_name, "Open_vSwitch")
-                           && j < tu->n; j++) {
+        if (strcmp(tu->table_name, "Open_vSwitch")) {
+            continue;
+        }
+        for (size_t j = 0; j < tu->n; j++) {
             const struct ovsdb_cs_row_update *ru = &tu->row_updates[j];
             const struct json *next_cfg
                 = (ru->type != OVSDB_CS_ROW_DELETE && ru->columns
@@ -600,10 +608,10 @@ bridge_hnv_run(void)
         return;
     }
     ovsdb_cs_run(cs, &events);
-    if (ovsdb_cs_is_connected(cs)) {
-        disconnected_since = 0;
-    } else if (!disconnected_since) {
-        disconnected_since = time_msec();
+    if (ovsdb_cs_is_connected(cs) || !ovsdb_idl_is_connected(main_idl)) {
+        monitor_down_since = 0;
+    } else if (!monitor_down_since) {
+        monitor_down_since = time_msec();
     }
     LIST_FOR_EACH_POP (event, list_node, &events) {
         if (event->type == OVSDB_CS_EVENT_TYPE_UPDATE) {
@@ -709,8 +717,8 @@ cur_cfg_target(int64_t next_cfg)
     if (!cs) {
         return next_cfg;
     }
-    if (disconnected_since
-        && time_msec() >= disconnected_since + HOLD_DISCONNECTED_MS) {
+    if (monitor_down_since
+        && time_msec() >= monitor_down_since + HOLD_DISCONNECTED_MS) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 60);
 
         if (applied_cfg < next_cfg) {
