@@ -34,6 +34,8 @@
 #include "ovsdb-error.h"
 #include "ovsdb-idl.h"
 #include "simap.h"
+#include "timeval.h"
+#include "unixctl.h"
 #include "uuidset.h"
 #include "vswitch-idl.h"
 
@@ -78,9 +80,16 @@ struct pending_update {
     struct ovsdb_cs_db_update *du;  /* Parsed, NULL until started. */
     struct uuidset seen;            /* Rows that exist, if 'clear'. */
     size_t table, pass, row;        /* Cursor into 'du'. */
+    int64_t next_cfg;               /* Open_vSwitch next_cfg it carries, or
+                                     * -1 (known once 'du' is parsed). */
 };
 
 static struct ovs_list pending = OVS_LIST_INITIALIZER(&pending);
+
+/* hnv/apply-pause: updates are received and queued in 'pending' but not
+ * applied until hnv/apply-resume.  A debugging and testing aid, like
+ * upstream's revalidator/pause. */
+static bool apply_paused;
 
 static void
 pending_update_destroy(struct pending_update *pu)
@@ -103,7 +112,41 @@ pending_clear(void)
     }
 }
 
-/* The policy tables and the columns the switch reads from them. */
+/* How far the policy has caught up with the database, for cur_cfg.
+ *
+ * ovs-hnvctl (like ovs-vsctl) increments Open_vSwitch next_cfg in the
+ * transaction that writes the records, and waits until ovs-vswitchd sets
+ * cur_cfg to at least that value.  bridge.c sets cur_cfg when the main IDL
+ * has been applied, but the records come here, on another connection, and
+ * are applied in slices.  So the monitor also watches next_cfg: OVSDB sends
+ * a transaction's changes to a monitor in one update, so the next_cfg of
+ * the transaction arrives with its records.  'applied_cfg' is the next_cfg
+ * carried by the last update that has been applied completely (every slice)
+ * and committed, with ofproto told of the change (which requests
+ * revalidation); updates are applied in order, so every earlier update is
+ * applied too.  -1 until the first update that carries one.
+ *
+ * bridge_hnv_set_cur_cfg() keeps cur_cfg at or below 'applied_cfg' while
+ * the monitor is open, and bridge_hnv_cur_cfg_behind() tells bridge.c when
+ * it may write a larger value.  While the monitor is not connected but
+ * the main IDL is, the hold is bounded by HOLD_DISCONNECTED_MS: both
+ * connect to the same database and usually reconnect together, and then
+ * the monitor's first update (the whole policy) sets 'applied_cfg'; if the
+ * monitor stays away longer, cur_cfg follows next_cfg as in stock Open
+ * vSwitch rather than wedging every waiting client, and a warning says so.
+ * While the main IDL is down too, cur_cfg cannot be written anyway and the
+ * bound does not run, so a long database outage does not use it up.
+ * hnv/apply-pause holds cur_cfg with no bound: that is its purpose. */
+#define HOLD_DISCONNECTED_MS 10000
+static int64_t applied_cfg = -1;
+static int64_t cur_cfg_written = -1;    /* Last value set by this file. */
+static struct ovsdb_idl *main_idl;      /* bridge.c's. */
+static long long int monitor_down_since; /* Since when the monitor has been
+                                          * down while 'main_idl' was up,
+                                          * or 0. */
+
+/* The policy tables and the columns the switch reads from them, and
+ * Open_vSwitch's next_cfg (see above). */
 static const struct {
     const char *table;
     const char *columns[7];
@@ -114,6 +157,7 @@ static const struct {
                               "next_hop", "metric", NULL } },
     { "HNV_Provider_Address", { "provider_address", "prefix_length",
                                 NULL } },
+    { "Open_vSwitch", { "next_cfg", NULL } },
 };
 
 static struct json *
@@ -139,6 +183,23 @@ static const struct ovsdb_cs_ops cs_ops = {
     .compose_monitor_requests = compose_monitor_requests,
 };
 
+static void
+hnv_unixctl_apply_pause(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                        const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    apply_paused = true;
+    unixctl_command_reply(conn, NULL);
+}
+
+static void
+hnv_unixctl_apply_resume(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                         const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    apply_paused = false;
+    poll_immediate_wake();
+    unixctl_command_reply(conn, NULL);
+}
+
 void
 bridge_hnv_init(const char *remote, struct ovsdb_idl *idl)
 {
@@ -159,6 +220,12 @@ bridge_hnv_init(const char *remote, struct ovsdb_idl *idl)
 
     policy = hnv_policy_create();
     db_remote = xstrdup(remote);
+    main_idl = idl;
+
+    unixctl_command_register("hnv/apply-pause", "", 0, 0,
+                             hnv_unixctl_apply_pause, NULL);
+    unixctl_command_register("hnv/apply-resume", "", 0, 0,
+                             hnv_unixctl_apply_resume, NULL);
 }
 
 static void
@@ -169,6 +236,7 @@ open_monitor(void)
          * no row needs to be kept here to apply a change. */
         cs = ovsdb_cs_create(ovsrec_idl_class.database, 1, &cs_ops, NULL);
         ovsdb_cs_set_remote(cs, db_remote, true);
+        monitor_down_since = time_msec();
     }
 }
 
@@ -191,8 +259,14 @@ bridge_hnv_wait(void)
     if (cs) {
         ovsdb_cs_wait(cs);
     }
-    if (!ovs_list_is_empty(&pending)) {
+    if (!ovs_list_is_empty(&pending) && !apply_paused) {
         poll_immediate_wake();
+    }
+    if (monitor_down_since
+        && time_msec() < monitor_down_since + HOLD_DISCONNECTED_MS) {
+        /* Wake when the hold on cur_cfg expires, for bridge_run() to write
+         * what it held back. */
+        poll_timer_wait_until(monitor_down_since + HOLD_DISCONNECTED_MS);
     }
 }
 
@@ -433,6 +507,30 @@ row_was_seen(enum hnv_policy_table table OVS_UNUSED, const struct uuid *uuid,
     return uuidset_find(seen, uuid) != NULL;
 }
 
+/* Returns the Open_vSwitch next_cfg that 'du' carries, or -1. */
+static int64_t
+update_next_cfg(const struct ovsdb_cs_db_update *du)
+{
+    for (size_t i = 0; i < du->n; i++) {
+        const struct ovsdb_cs_table_update *tu = &du->table_updates[i];
+
+        if (strcmp(tu->table_name, "Open_vSwitch")) {
+            continue;
+        }
+        for (size_t j = 0; j < tu->n; j++) {
+            const struct ovsdb_cs_row_update *ru = &tu->row_updates[j];
+            const struct json *next_cfg
+                = (ru->type != OVSDB_CS_ROW_DELETE && ru->columns
+                   ? shash_find_data(ru->columns, "next_cfg") : NULL);
+
+            if (next_cfg && next_cfg->type == JSON_INTEGER) {
+                return json_integer(next_cfg);
+            }
+        }
+    }
+    return -1;
+}
+
 /* Applies up to 'budget' rows of 'pu'.  Returns the number of rows
  * applied (or looked at) and sets '*done' if 'pu' is finished.  An update
  * with 'clear' set (the reply to a new monitor, after every connection)
@@ -455,6 +553,7 @@ apply_some(struct pending_update *pu, size_t budget, bool *done)
             *done = true;
             return 0;
         }
+        pu->next_cfg = update_next_cfg(pu->du);
     }
 
     for (; pu->table < pu->du->n; pu->table++, pu->pass = pu->row = 0) {
@@ -509,10 +608,16 @@ bridge_hnv_run(void)
         return;
     }
     ovsdb_cs_run(cs, &events);
+    if (ovsdb_cs_is_connected(cs) || !ovsdb_idl_is_connected(main_idl)) {
+        monitor_down_since = 0;
+    } else if (!monitor_down_since) {
+        monitor_down_since = time_msec();
+    }
     LIST_FOR_EACH_POP (event, list_node, &events) {
         if (event->type == OVSDB_CS_EVENT_TYPE_UPDATE) {
             struct pending_update *pu = xzalloc(sizeof *pu);
             pu->event = event;
+            pu->next_cfg = -1;
             uuidset_init(&pu->seen);
             ovs_list_push_back(&pending, &pu->node);
         } else {
@@ -520,8 +625,10 @@ bridge_hnv_run(void)
         }
     }
 
+    int64_t done_cfg = -1;
     size_t n_changed = 0;
-    while (!ovs_list_is_empty(&pending) && n_changed < SLICE_ROWS) {
+    while (!apply_paused && !ovs_list_is_empty(&pending)
+           && n_changed < SLICE_ROWS) {
         struct pending_update *pu = CONTAINER_OF(ovs_list_front(&pending),
                                                  struct pending_update,
                                                  node);
@@ -529,17 +636,24 @@ bridge_hnv_run(void)
 
         n_changed += apply_some(pu, SLICE_ROWS - n_changed, &done);
         if (done) {
+            if (pu->next_cfg >= 0) {
+                done_cfg = pu->next_cfg;
+            }
             ovs_list_remove(&pu->node);
             pending_update_destroy(pu);
         }
     }
-    if (!ovs_list_is_empty(&pending)) {
+    if (!apply_paused && !ovs_list_is_empty(&pending)) {
         COVERAGE_INC(hnv_apply_yield);
     }
 
     if (n_changed && hnv_policy_commit(policy)) {
         ofproto_dpif_hnv_policy_changed(policy,
                                         hnv_policy_get_seqno(policy));
+    }
+    if (done_cfg >= 0) {
+        /* Committed and handed to ofproto just above. */
+        applied_cfg = done_cfg;
     }
     bulk_rows += n_changed;
     if (ovs_list_is_empty(&pending)) {
@@ -591,4 +705,62 @@ bridge_hnv_configure(struct ofproto *ofproto,
     } else {
         ofproto_set_hnv(ofproto, NULL);
     }
+}
+
+/* Returns the value that Open_vSwitch's cur_cfg may take now, given
+ * 'next_cfg': 'next_cfg' itself, unless the HNV policy has not yet applied
+ * the transactions up to it (see 'applied_cfg'); then the largest value it
+ * has applied through, or -1 if none yet. */
+static int64_t
+cur_cfg_target(int64_t next_cfg)
+{
+    if (!cs) {
+        return next_cfg;
+    }
+    if (monitor_down_since
+        && time_msec() >= monitor_down_since + HOLD_DISCONNECTED_MS) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 60);
+
+        if (applied_cfg < next_cfg) {
+            VLOG_WARN_RL(&rl, "HNV policy monitor disconnected for more "
+                         "than %d s: cur_cfg no longer waits for the HNV "
+                         "policy", HOLD_DISCONNECTED_MS / 1000);
+        }
+        return next_cfg;
+    }
+    return MIN(next_cfg, applied_cfg);
+}
+
+/* Sets 'ovs''s cur_cfg, in the caller's transaction, for bridge_run():
+ * without HNV (no monitor open) to next_cfg, exactly as stock Open
+ * vSwitch; with it, to at most what the HNV policy has applied (see
+ * 'applied_cfg'), and never backward while holding.
+ *
+ * So a client that waits for cur_cfg >= its next_cfg (ovs-hnvctl,
+ * ovs-vsctl) returns once the policy rows of its transaction, and of every
+ * earlier one, are in the policy: new translations use them (they read the
+ * policy under RCU) and revalidation of existing datapath flows has been
+ * requested, though not necessarily finished. */
+void
+bridge_hnv_set_cur_cfg(const struct ovsrec_open_vswitch *ovs)
+{
+    int64_t target = cur_cfg_target(ovs->next_cfg);
+
+    if (!cs) {
+        ovsrec_open_vswitch_set_cur_cfg(ovs, ovs->next_cfg);
+    } else if (target == ovs->next_cfg || target > ovs->cur_cfg) {
+        ovsrec_open_vswitch_set_cur_cfg(ovs, target);
+        cur_cfg_written = target;
+    }
+}
+
+/* Returns true if bridge_hnv_set_cur_cfg() held 'ovs''s cur_cfg back and
+ * the HNV policy has since caught up: bridge_run() then writes it without
+ * waiting for a change in the main IDL. */
+bool
+bridge_hnv_cur_cfg_behind(const struct ovsrec_open_vswitch *ovs)
+{
+    int64_t target = cur_cfg_target(ovs->next_cfg);
+
+    return cs && target > ovs->cur_cfg && target > cur_cfg_written;
 }

@@ -17,6 +17,8 @@
 #ifndef VSWITCHD_BRIDGE_HNV_H
 #define VSWITCHD_BRIDGE_HNV_H 1
 
+#include <stdbool.h>
+
 /* The HNV policy tables of the switch database, applied to the host's
  * policy (lib/hnv/hnv-policy.h).
  *
@@ -47,6 +49,11 @@
  *     the bridge's settings (Bridge.hnv, which stays in the main IDL) and
  *     the policy to ofproto (ofproto_set_hnv()).
  *
+ *   - bridge_hnv_set_cur_cfg() and bridge_hnv_cur_cfg_behind(), for
+ *     bridge_run(): Open_vSwitch's cur_cfg, which clients wait for, does
+ *     not reach a next_cfg before the policy rows written with it are in
+ *     the policy (so "ovs-hnvctl returns" means "the switch uses it").
+ *
  *   - bridge_hnv_wait() and bridge_hnv_exit().
  *
  * A row that does not parse (a writer other than ovs-hnvctl can store any
@@ -57,11 +64,14 @@
 struct ofproto;
 struct ovsdb_idl;
 struct ovsrec_bridge;
+struct ovsrec_open_vswitch;
 
 void bridge_hnv_init(const char *remote, struct ovsdb_idl *);
 void bridge_hnv_run(void);
 void bridge_hnv_wait(void);
 void bridge_hnv_configure(struct ofproto *, const struct ovsrec_bridge *);
+void bridge_hnv_set_cur_cfg(const struct ovsrec_open_vswitch *);
+bool bridge_hnv_cur_cfg_behind(const struct ovsrec_open_vswitch *);
 void bridge_hnv_exit(void);
 
 #endif /* bridge-hnv.h */
