@@ -568,7 +568,7 @@ A command's options may come before or after its arguments.\n\
 Options:\n\
   --db=DATABASE               connect to DATABASE\n\
                               (default: %s)\n\
-  --no-wait                   do not wait for ovs-vswitchd to reconfigure\n\
+  --no-wait                   do not wait until ovs-vswitchd uses the change\n\
   --retry                     keep trying to connect to server forever\n\
   -t, --timeout=SECS          wait at most SECS seconds\n\
   --dry-run                   do not commit changes to database\n",

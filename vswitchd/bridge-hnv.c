@@ -426,7 +426,8 @@ parse_provider_address(const struct shash *row, struct in6_addr *pa,
     if ((error = get_string(row, "provider_address", false, &address))
         || (error = get_integer(row, "prefix_length", false, 0,
                                 &prefix_length))
-        || (error = hnv_parse_address(address, pa))) {
+        || (error = hnv_parse_address(address, pa))
+        || (error = hnv_check_provider_address(pa))) {
         return error;
     }
     if (prefix_length < 0
