@@ -9,6 +9,7 @@ TESTSUITE_AT += \
 	tests/hnv-ctl.at \
 	tests/hnv-forward.at \
 	tests/hnv-isolation.at \
+	tests/hnv-underlay.at \
 	tests/system-hnv.at \
 	tests/system-hnv-peer.at
 
