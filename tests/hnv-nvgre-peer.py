@@ -44,6 +44,10 @@ send    sends one NVGRE frame per KIND, well-formed or malformed, and prints
           inner20     inner frame cut inside its IPv4 header
           vsidN       VSID N (decimal or 0x-hex), e.g. vsid0 vsid4095
                       vsid0xffffff
+          arp         well-formed NVGRE, but the inner frame is a broadcast
+                      ARP request (who-has INNER-DST tell INNER-SRC): what
+                      an HNV host must never put into a tunnel (a test's
+                      broken case injects it)
 delivered FILE
         prints the KIND of every echo request from "send" in FILE (a
         capture on the receiving VM), in order.
@@ -73,7 +77,7 @@ import struct
 import sys
 import time
 
-from scapy.all import (AsyncSniffer, Ether, IP, ICMP, Raw, Dot1Q,
+from scapy.all import (ARP, AsyncSniffer, Ether, IP, ICMP, Raw, Dot1Q,
                        get_if_addr, get_if_hwaddr, rdpcap, sendp)
 from scapy.utils import checksum
 
@@ -193,6 +197,11 @@ class Peer:
             return self.nvgre(inner[:10])
         if kind == 'inner20':
             return self.nvgre(inner[:20])
+        if kind == 'arp':
+            return self.nvgre(bytes(
+                Ether(src=self.inner_src_mac, dst='ff:ff:ff:ff:ff:ff')
+                / ARP(op=1, hwsrc=self.inner_src_mac, psrc=self.inner_src,
+                      pdst=self.inner_dst)))
         if kind.startswith('vsid'):
             return self.nvgre(inner, key=int(kind[4:], 0) << 8)
         raise ValueError('unknown frame kind %s' % kind)
