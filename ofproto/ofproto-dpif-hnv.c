@@ -450,9 +450,9 @@ report_decision(const struct xlate_hnv *xh, const struct hnv_decision *d)
     }
 }
 
-/* Counts the packet being translated in 'counter' of 'vsid', and leaves
- * an entry in the translation cache that counts the datapath flow's
- * packets later. */
+/* Counts the packet being translated (packets and bytes) in 'counter' of
+ * 'vsid', and leaves an entry in the translation cache that counts the
+ * datapath flow's packets and bytes later. */
 static void
 count(const struct hnv_xbridge *xb, const struct xlate_hnv *xh,
       uint32_t vsid, enum hnv_counter counter)
@@ -460,8 +460,9 @@ count(const struct hnv_xbridge *xb, const struct xlate_hnv *xh,
     struct xlate_in *xin = xh->xin;
 
     if (xin->resubmit_stats) {
-        hnv_stats_add(xb->stats, vsid, counter,
-                      xin->resubmit_stats->n_packets);
+        hnv_stats_add_traffic(xb->stats, vsid, counter,
+                              xin->resubmit_stats->n_packets,
+                              xin->resubmit_stats->n_bytes);
     }
     if (xin->xcache) {
         struct xc_entry *entry = xlate_cache_add_entry(xin->xcache, XC_HNV);
@@ -1111,11 +1112,11 @@ hnv_unixctl_stats(struct unixctl_conn *conn, int argc, const char *argv[],
             ds_destroy(&s);
             return;
         }
-        hnv_stats_format(hnv->stats, vsid, &s);
+        hnv_stats_format_bytes(hnv->stats, vsid, &s);
     } else {
         LIST_FOR_EACH (hnv, list_node, &hnv_bridges) {
             ds_put_format(&s, "bridge %s:\n", hnv->ofproto->up.name);
-            hnv_stats_format(hnv->stats, 0, &s);
+            hnv_stats_format_bytes(hnv->stats, 0, &s);
         }
     }
     unixctl_command_reply(conn, ds_cstr(&s));

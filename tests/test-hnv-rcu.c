@@ -238,6 +238,61 @@ check_format(const struct hnv_stats *stats, uint32_t vsid, char *a, char *b)
     ds_destroy(&s);
 }
 
+/* Bytes beside packets, and the format "hnv/stats" prints: every packet
+ * line as hnv_stats_format() prints it, followed by its bytes; a drop
+ * reason's bytes at the end of its line.  The other bucket counts bytes
+ * too. */
+static void
+stats_bytes(void)
+{
+    struct hnv_stats *stats = hnv_stats_create();
+    const uint32_t one[] = { 5001 };
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    hnv_stats_set_vsids(stats, one, ARRAY_SIZE(one));
+    hnv_stats_add_traffic(stats, 5001, HNV_CNT_ENCAP, 1, 118);
+    hnv_stats_add_traffic(stats, 5001, HNV_CNT_ENCAP, 2, 236);
+    hnv_stats_add_traffic(stats, 5001, RESERVED, 1, 50);
+    hnv_stats_add_traffic(stats, 7001, RESERVED, 2, 100);
+    hnv_stats_add_traffic(stats, 5001, HNV_CNT_LOCAL, 0, 0);
+    CHECK(hnv_stats_get(stats, 5001, HNV_CNT_ENCAP) == 3);
+    CHECK(hnv_stats_get_bytes(stats, 5001, HNV_CNT_ENCAP) == 354);
+    CHECK(hnv_stats_get_bytes(stats, 5001, RESERVED) == 50);
+    CHECK(hnv_stats_get_bytes(stats, HNV_STATS_OTHER_VSID, RESERVED) == 100);
+    CHECK(hnv_stats_get_bytes(stats, 5001, HNV_CNT_LOCAL) == 0);
+
+    hnv_stats_format_bytes(stats, 5001, &s);
+    if (strcmp(ds_cstr(&s),
+               "VSID 5001:\n"
+               "  encapsulated: 3\n"
+               "  encapsulated bytes: 354\n"
+               "  decapsulated: 0\n"
+               "  decapsulated bytes: 0\n"
+               "  delivered locally: 0\n"
+               "  delivered locally bytes: 0\n"
+               "  routed: 0\n"
+               "  routed bytes: 0\n"
+               "  ARP replies: 0\n"
+               "  ARP replies bytes: 0\n"
+               "  neighbor advertisements: 0\n"
+               "  neighbor advertisements bytes: 0\n"
+               "  dropped: 1\n"
+               "  dropped bytes: 50\n"
+               "    reserved_vsid: 1 (reserved VSID in the GRE key), "
+               "50 bytes\n")) {
+        printf("format with bytes: got:\n%s", ds_cstr(&s));
+        n_failed++;
+    }
+
+    /* Without bytes, the packet lines alone. */
+    check_format(stats, 7001, expected_block(OTHER_TITLE, 0, 0, 2), NULL);
+
+    hnv_stats_clear(stats);
+    CHECK(hnv_stats_get_bytes(stats, 5001, HNV_CNT_ENCAP) == 0);
+    ds_destroy(&s);
+    hnv_stats_unref(stats);
+}
+
 static void
 test_stats_bound(struct ovs_cmdl_context *ctx OVS_UNUSED)
 {
@@ -332,6 +387,7 @@ test_stats_bound(struct ovs_cmdl_context *ctx OVS_UNUSED)
     hnv_stats_unref(stats);
 
     stats_bound_concurrent();
+    stats_bytes();
     report("stats-bound");
 }
 

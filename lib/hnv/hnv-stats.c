@@ -33,7 +33,8 @@
 struct vsid_counters {
     struct cmap_node cmap_node;             /* In 'hnv_stats->vsids'. */
     uint32_t vsid;
-    atomic_uint64_t n[HNV_N_COUNTERS];
+    atomic_uint64_t n[HNV_N_COUNTERS];      /* Packets. */
+    atomic_uint64_t bytes[HNV_N_COUNTERS];
 };
 
 /* The VSIDs that may have counters of their own: sorted, no duplicates, no
@@ -184,6 +185,7 @@ find_or_add_vsid(struct hnv_stats *stats, uint32_t vsid)
         vc->vsid = vsid;
         for (int i = 0; i < HNV_N_COUNTERS; i++) {
             atomic_init(&vc->n[i], 0);
+            atomic_init(&vc->bytes[i], 0);
         }
         cmap_insert(&stats->vsids, &vc->cmap_node, hash_int(vsid, 0));
         stats->n_own += vsid != HNV_STATS_OTHER_VSID;
@@ -193,18 +195,27 @@ find_or_add_vsid(struct hnv_stats *stats, uint32_t vsid)
 }
 
 void
-hnv_stats_add(struct hnv_stats *stats, uint32_t vsid,
-              enum hnv_counter counter, uint64_t n)
+hnv_stats_add_traffic(struct hnv_stats *stats, uint32_t vsid,
+                      enum hnv_counter counter, uint64_t n_packets,
+                      uint64_t n_bytes)
 {
-    if (n && counter < HNV_N_COUNTERS) {
+    if ((n_packets || n_bytes) && counter < HNV_N_COUNTERS) {
         struct vsid_counters *vc = find_or_add_vsid(stats, vsid);
         uint64_t orig;
 
-        atomic_add_relaxed(&vc->n[counter], n, &orig);
-        if (counter >= HNV_CNT_DROP) {
-            hnv_stage_count_drop(counter - HNV_CNT_DROP, n);
+        atomic_add_relaxed(&vc->n[counter], n_packets, &orig);
+        atomic_add_relaxed(&vc->bytes[counter], n_bytes, &orig);
+        if (counter >= HNV_CNT_DROP && n_packets) {
+            hnv_stage_count_drop(counter - HNV_CNT_DROP, n_packets);
         }
     }
+}
+
+void
+hnv_stats_add(struct hnv_stats *stats, uint32_t vsid,
+              enum hnv_counter counter, uint64_t n)
+{
+    hnv_stats_add_traffic(stats, vsid, counter, n, 0);
 }
 
 void
@@ -256,23 +267,40 @@ hnv_stats_count_vsids(const struct hnv_stats *stats)
     return cmap_count(&stats->vsids);
 }
 
-uint64_t
-hnv_stats_get(const struct hnv_stats *stats, uint32_t vsid,
-              enum hnv_counter counter)
+/* Reads the packets, or if 'bytes' the bytes, of 'counter' of 'vsid'. */
+static uint64_t
+read_counter(const struct hnv_stats *stats, uint32_t vsid,
+             enum hnv_counter counter, bool bytes)
 {
     struct vsid_counters *vc = find_vsid(stats, vsid);
     uint64_t n = 0;
 
     if (vc && counter < HNV_N_COUNTERS) {
-        atomic_read_relaxed(&vc->n[counter], &n);
+        atomic_read_relaxed(bytes ? &vc->bytes[counter] : &vc->n[counter],
+                            &n);
     }
     return n;
 }
 
-static void
-format_vsid(const struct hnv_stats *stats, uint32_t vsid, struct ds *s)
+uint64_t
+hnv_stats_get(const struct hnv_stats *stats, uint32_t vsid,
+              enum hnv_counter counter)
 {
-    uint64_t drops = 0;
+    return read_counter(stats, vsid, counter, false);
+}
+
+uint64_t
+hnv_stats_get_bytes(const struct hnv_stats *stats, uint32_t vsid,
+                    enum hnv_counter counter)
+{
+    return read_counter(stats, vsid, counter, true);
+}
+
+static void
+format_vsid(const struct hnv_stats *stats, uint32_t vsid, bool with_bytes,
+            struct ds *s)
+{
+    uint64_t drops = 0, drop_bytes = 0;
 
     if (vsid == HNV_STATS_OTHER_VSID) {
         ds_put_cstr(s, "other VSIDs (reserved, unknown or not bound on this "
@@ -283,23 +311,39 @@ format_vsid(const struct hnv_stats *stats, uint32_t vsid, struct ds *s)
     for (int i = 0; i < HNV_CNT_DROP; i++) {
         ds_put_format(s, "  %s: %"PRIu64"\n", counter_names[i],
                       hnv_stats_get(stats, vsid, i));
+        if (with_bytes) {
+            ds_put_format(s, "  %s bytes: %"PRIu64"\n", counter_names[i],
+                          hnv_stats_get_bytes(stats, vsid, i));
+        }
     }
     for (int r = 0; r < HNV_N_DROP_REASONS; r++) {
         drops += hnv_stats_get(stats, vsid, hnv_counter_drop(r));
+        drop_bytes += hnv_stats_get_bytes(stats, vsid, hnv_counter_drop(r));
     }
     ds_put_format(s, "  dropped: %"PRIu64"\n", drops);
+    if (with_bytes) {
+        ds_put_format(s, "  dropped bytes: %"PRIu64"\n", drop_bytes);
+    }
     for (int r = 0; r < HNV_N_DROP_REASONS; r++) {
-        uint64_t n = hnv_stats_get(stats, vsid, hnv_counter_drop(r));
-        if (n) {
-            ds_put_format(s, "    %s: %"PRIu64" (%s)\n",
+        enum hnv_counter c = hnv_counter_drop(r);
+        uint64_t n = hnv_stats_get(stats, vsid, c);
+        uint64_t bytes = hnv_stats_get_bytes(stats, vsid, c);
+
+        if (n || (with_bytes && bytes)) {
+            ds_put_format(s, "    %s: %"PRIu64" (%s)",
                           hnv_drop_reason_name(r), n,
                           hnv_drop_reason_text(r));
+            if (with_bytes) {
+                ds_put_format(s, ", %"PRIu64" bytes", bytes);
+            }
+            ds_put_char(s, '\n');
         }
     }
 }
 
-void
-hnv_stats_format(const struct hnv_stats *stats, uint32_t vsid, struct ds *s)
+static void
+format__(const struct hnv_stats *stats, uint32_t vsid, bool with_bytes,
+         struct ds *s)
 {
     if (vsid) {
         /* A VSID counted in the other bucket shows that bucket. */
@@ -308,7 +352,7 @@ hnv_stats_format(const struct hnv_stats *stats, uint32_t vsid, struct ds *s)
                              vsid)) {
             vsid = HNV_STATS_OTHER_VSID;
         }
-        format_vsid(stats, vsid, s);
+        format_vsid(stats, vsid, with_bytes, s);
         return;
     }
 
@@ -329,12 +373,25 @@ hnv_stats_format(const struct hnv_stats *stats, uint32_t vsid, struct ds *s)
     }
     qsort(vsids, n, sizeof *vsids, compare_uint32);
     for (size_t i = 0; i < n; i++) {
-        format_vsid(stats, vsids[i], s);
+        format_vsid(stats, vsids[i], with_bytes, s);
     }
     if (other) {
-        format_vsid(stats, HNV_STATS_OTHER_VSID, s);
+        format_vsid(stats, HNV_STATS_OTHER_VSID, with_bytes, s);
     }
     free(vsids);
+}
+
+void
+hnv_stats_format(const struct hnv_stats *stats, uint32_t vsid, struct ds *s)
+{
+    format__(stats, vsid, false, s);
+}
+
+void
+hnv_stats_format_bytes(const struct hnv_stats *stats, uint32_t vsid,
+                       struct ds *s)
+{
+    format__(stats, vsid, true, s);
 }
 
 void
@@ -345,6 +402,7 @@ hnv_stats_clear(struct hnv_stats *stats)
     CMAP_FOR_EACH (vc, cmap_node, &stats->vsids) {
         for (int i = 0; i < HNV_N_COUNTERS; i++) {
             atomic_store_relaxed(&vc->n[i], 0);
+            atomic_store_relaxed(&vc->bytes[i], 0);
         }
     }
 }

@@ -17,17 +17,23 @@
 #ifndef HNV_STATS_H
 #define HNV_STATS_H 1
 
-/* Per-VSID packet counters of an HNV bridge ("ovs-appctl hnv/stats").
+/* Per-VSID packet and byte counters of an HNV bridge ("ovs-appctl
+ * hnv/stats").
  *
- * The HNV stage counts what it does with packets, per VSID: encapsulated,
+ * The HNV stage counts what it does with packets, per VSID, in packets and
+ * in bytes: encapsulated,
  * decapsulated, delivered locally, ARP and ND answers, and drops by reason
  * (hnv-stage.h).  Most packets never reach ovs-vswitchd -- the datapath
  * forwards them with the flows the stage installed -- so counting is done
  * the way OpenFlow rule statistics are: the translation of a packet counts
  * it at once, and leaves a "hnv" entry in the flow's translation cache
  * (ofproto-dpif-xlate-cache.h, patches/0010), so that the revalidators add
- * the datapath flow's packets later.  A drop also adds to the coverage
- * counter of its reason.
+ * the datapath flow's packets and bytes later.  Bytes are those of the
+ * frame the translation sees, as the datapath flow's statistics count it:
+ * for a packet encapsulated, the inner Ethernet frame from the VM (no
+ * outer headers); for one decapsulated, the inner frame (with native
+ * tunnelling, the flow after tnl_pop counts the inner frame too).  A drop
+ * also adds its packets to the coverage counter of its reason.
  *
  * Bounded table
  * =============
@@ -65,6 +71,7 @@
  * (the bridge's snapshot) may add to it without a reference of its own
  * until its next quiescent state. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "hnv/hnv-stage.h"
@@ -101,16 +108,26 @@ struct hnv_stats *hnv_stats_create(void);
 struct hnv_stats *hnv_stats_ref(struct hnv_stats *);
 void hnv_stats_unref(struct hnv_stats *);
 
-/* Adds 'n' packets to 'counter' of 'vsid' -- or of HNV_STATS_OTHER_VSID if
- * 'vsid' may not have counters of its own (see above) -- and, for a drop
- * counter, to the reason's coverage counter too. */
+/* Adds 'n_packets' packets and 'n_bytes' bytes to 'counter' of 'vsid' --
+ * or of HNV_STATS_OTHER_VSID if 'vsid' may not have counters of its own
+ * (see above) -- and, for a drop counter, the packets to the reason's
+ * coverage counter too. */
+void hnv_stats_add_traffic(struct hnv_stats *, uint32_t vsid,
+                           enum hnv_counter, uint64_t n_packets,
+                           uint64_t n_bytes);
+
+/* The same with no bytes: hnv_stats_add_traffic(..., n, 0).  For the unit
+ * tests that predate byte counters (tests/test-hnv.c); the switch counts
+ * with hnv_stats_add_traffic(). */
 void hnv_stats_add(struct hnv_stats *, uint32_t vsid, enum hnv_counter,
                    uint64_t n);
 
-/* Reads 'counter' of 'vsid' (0 if it has no counters of its own);
- * HNV_STATS_OTHER_VSID reads the other bucket. */
+/* Reads the packets, or the bytes, of 'counter' of 'vsid' (0 if it has no
+ * counters of its own); HNV_STATS_OTHER_VSID reads the other bucket. */
 uint64_t hnv_stats_get(const struct hnv_stats *, uint32_t vsid,
                        enum hnv_counter);
+uint64_t hnv_stats_get_bytes(const struct hnv_stats *, uint32_t vsid,
+                             enum hnv_counter);
 
 /* Main thread: from now on only the 'n' VSIDs in 'vsids' (in any order,
  * duplicates and reserved VSIDs ignored) may have counters of their own.
@@ -127,8 +144,17 @@ size_t hnv_stats_count_vsids(const struct hnv_stats *);
  * (if anything was counted in it); only nonzero drop reasons are listed.
  * For a 'vsid' that may not have counters of its own (reserved, or not in
  * the set), the block is the other bucket's, since that is where it is
- * counted. */
+ * counted.
+ *
+ * hnv_stats_format_bytes() is what "hnv/stats" prints: every "  NAME: N"
+ * line of packets is followed by "  NAME bytes: N", and each drop reason
+ * line "    REASON: N (TEXT)" ends in ", N bytes".  The packet lines are
+ * those of hnv_stats_format(), which prints packets only, so that the
+ * tests' and tools' "grep -x '  encapsulated: 3'" keep matching and a
+ * reason line cut at " (" still reads "    REASON: N". */
 void hnv_stats_format(const struct hnv_stats *, uint32_t vsid, struct ds *);
+void hnv_stats_format_bytes(const struct hnv_stats *, uint32_t vsid,
+                            struct ds *);
 
 /* Sets every counter to zero. */
 void hnv_stats_clear(struct hnv_stats *);
