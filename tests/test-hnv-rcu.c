@@ -36,7 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "command-line.h"
+#include "flow.h"
 #include "hnv/hnv-policy.h"
+#include "hnv/hnv-stage.h"
 #include "hnv/hnv-stats.h"
 #include "hnv/hnv-types.h"
 #include "openvswitch/dynamic-string.h"
@@ -623,7 +625,32 @@ count_violations(const struct hnv_policy *p, bool recheck,
     return n;
 }
 
+/* The MAC of B's edge gateway VM, behind a local wildcard record. */
+static const struct eth_addr gateway_mac = { .ea = { 0, 0x15, 0x5d, 0, 0, 0xfe } };
+
+/* Whether B's edge gateway VM may send as 10.2.0.5, a VM of B with a record
+ * of its own: never, in any state (HNV-SPEC 3.4: a wildcard record
+ * validates only addresses that have no record). */
+static bool
+gateway_may_spoof(const struct hnv_policy *p)
+{
+    struct hnv_decision d;
+    struct flow flow;
+
+    memset(&flow, 0, sizeof flow);
+    flow.dl_type = htons(ETH_TYPE_IP);
+    flow.dl_src = gateway_mac;
+    flow.dl_dst = (struct eth_addr) { .ea = { 0, 0x15, 0x5d, 0, 0, 13 } };
+    flow.nw_src = htonl(0x0a020005);
+    flow.nw_dst = htonl(0x0a020006);
+    flow.nw_proto = IPPROTO_TCP;
+    flow.nw_ttl = 64;
+    hnv_stage_from_vm(p, 5002, &flow, NULL, &d);
+    return d.source_valid;
+}
+
 struct move_hook {
+    int n_spoofs;           /* States where gateway_may_spoof(). */
     bool swapping;          /* B and D swap domains: never together. */
     int n_together;
     int n_calls;
@@ -650,6 +677,7 @@ move_hook_cb(const struct hnv_policy *p, void *hook_)
                                                                 senders[j]));
         }
     }
+    hook->n_spoofs += gateway_may_spoof(p);
     if (hook->swapping && hnv_policy_same_rd(p, 5002, 5003)) {
         hook->n_together++;
     }
@@ -723,9 +751,17 @@ test_policy_move(struct ovs_cmdl_context *ctx)
     set_record(p, 12, 5002, 0x0a020005);
     set_record(p, 13, 5002, 0x0a020006);
     set_record(p, 14, 5003, 0x0a030005);
+    struct uuid pa_row = row(20), gw_row = row(21);
+    struct in6_addr pa = in6_addr_mapped_ipv4(htonl(0xc0a80101));
+    hnv_policy_set_local_pa(p, &pa_row, &pa, 24);
+    hnv_policy_set_record(p, &gw_row, &(struct hnv_record_spec) {
+        .vsid = 5002, .ca = in6_addr_mapped_ipv4(0), .mac = gateway_mac,
+        .pa = pa, .rule = HNV_RULE_ENCAP, .type = HNV_TYPE_GATEWAY_WILDCARD,
+    });
     hnv_policy_commit(p);
     CHECK(hnv_policy_same_rd(p, 5001, 5002));
     CHECK(!hnv_policy_same_rd(p, 5001, 5003));
+    CHECK(!gateway_may_spoof(p));
 
     /* Every state published in the middle of a commit, in the writer's
      * thread: exact. */
@@ -737,6 +773,9 @@ test_policy_move(struct ovs_cmdl_context *ctx)
     CHECK(hook.n_inconsistent == 0);
     CHECK(hook.n_together == 0);
     CHECK(hook.n_calls >= 6 && hook.n_routes_to_b > 0);
+    printf("policy-move: %d intermediate states let B's edge gateway send "
+           "as a VM of B\n", hook.n_spoofs);
+    CHECK(hook.n_spoofs == 0);
 
     /* Reader threads, with the writer pausing at each intermediate state
      * (50 us unless told) so that they can see it. */

@@ -333,6 +333,13 @@ hnv_policy_lookup(const struct hnv_policy *p, uint32_t vsid,
     return r;
 }
 
+bool
+hnv_policy_vsid_has_ca(const struct hnv_policy *p, uint32_t vsid,
+                       const struct in6_addr *ca)
+{
+    return find_vsid_ca(p, vsid, ca, NULL, NULL) != NULL;
+}
+
 /* Whether 'r' is what hnv_policy_lookup() returns for its own key. */
 static bool
 record_is_visible(const struct hnv_policy *p, const struct hnv_record *r)
@@ -383,7 +390,8 @@ hnv_policy_wildcard_at_pa(const struct hnv_policy *p, uint32_t vsid,
         if (r->rd_id == rd_id
             && hnv_address_is_wildcard(&r->spec.ca)
             && ipv6_addr_equals(&r->spec.pa, pa)
-            && address_matches_family(&r->spec.ca, family)) {
+            && address_matches_family(&r->spec.ca, family)
+            && r->spec.type != HNV_TYPE_L2ONLY) {
             return r;
         }
     }

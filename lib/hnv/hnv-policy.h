@@ -194,6 +194,14 @@ const struct hnv_record *hnv_policy_lookup(const struct hnv_policy *,
                                            const struct in6_addr *ca,
                                            const struct eth_addr *mac);
 
+/* Whether 'vsid' has a record for 'ca', visible or not: a record is
+ * invisible to the other lookups while it loses a conflict, and for a
+ * moment while a commit moves its VSID to another routing domain.  For
+ * source validation, which must never take such an address for an outside
+ * one. */
+bool hnv_policy_vsid_has_ca(const struct hnv_policy *, uint32_t vsid,
+                            const struct in6_addr *ca);
+
 /* A record of 'vsid' with 'mac', or NULL.  With 'family' AF_INET or AF_INET6
  * only records whose CA is of that family; with 0, any. */
 const struct hnv_record *hnv_policy_lookup_mac(const struct hnv_policy *,
@@ -207,9 +215,9 @@ const struct hnv_record *hnv_policy_lookup_in_rd(const struct hnv_policy *,
                                                  uint32_t vsid,
                                                  const struct in6_addr *ca);
 
-/* A wildcard record (an edge gateway) of the routing domain of 'vsid' whose
- * PA is 'pa' and whose CA is of 'family' (AF_INET, AF_INET6, or 0 for any),
- * or NULL.  For NVGRE validation of routed traffic from outside addresses,
+/* A wildcard record (an edge gateway: any type but l2only) of the routing
+ * domain of 'vsid' whose PA is 'pa' and whose CA is of 'family' (AF_INET,
+ * AF_INET6, or 0 for any), or NULL.  For NVGRE validation of routed traffic from outside addresses,
  * whose source MAC is no longer the gateway VM's. */
 const struct hnv_record *hnv_policy_wildcard_at_pa(const struct hnv_policy *,
                                                    uint32_t vsid,

@@ -182,6 +182,28 @@ wildcard_covers_addresses(const struct hnv_record *rec)
     return rec->spec.type != HNV_TYPE_L2ONLY;
 }
 
+/* Returns the record that owns address 'ca' in the routing domain of
+ * 'vsid', or NULL if 'ca' has none there (an outside address).  The
+ * VSID's own (VSID, CA) index is asked too: while a commit moves 'vsid'
+ * to another routing domain, its records are briefly in neither domain's
+ * index (hnv-policy.h), and an address of the VSID must not look like an
+ * outside one, which a wildcard record would then validate. */
+/* Returns the record that owns address 'ca' in the routing domain of
+ * 'vsid', or NULL if there is none.  Sets '*outside' to whether 'ca' is an
+ * outside address, one that a wildcard record may validate: it has no
+ * record in the domain, and none in 'vsid' either, even an invisible one
+ * (a record that loses a conflict, or one whose VSID a commit is moving to
+ * another routing domain, which is briefly in neither domain's index). */
+static const struct hnv_record *
+record_of_address(const struct hnv_policy *p, uint32_t vsid,
+                  const struct in6_addr *ca, bool *outside)
+{
+    const struct hnv_record *rec = hnv_policy_lookup_in_rd(p, vsid, ca);
+
+    *outside = !rec && !hnv_policy_vsid_has_ca(p, vsid, ca);
+    return rec;
+}
+
 /* Anti-spoofing (HNV-SPEC 3.1 step 3): returns the record that allows a VM
  * of 'vsid' to send from (src, mac), or NULL if none does.
  *
@@ -198,16 +220,17 @@ source_record(const struct hnv_policy *p, uint32_t vsid,
               const struct in6_addr *src, struct eth_addr mac)
 {
     const struct hnv_record *rec;
+    bool outside;
 
     if (hnv_address_is_wildcard(src)) {
         return NULL;
     }
-    rec = hnv_policy_lookup_in_rd(p, vsid, src);
+    rec = record_of_address(p, vsid, src, &outside);
     if (rec) {
         if (rec->spec.vsid != vsid || !eth_addr_equals(rec->spec.mac, mac)) {
             rec = NULL;
         }
-    } else {
+    } else if (outside) {
         struct in6_addr any = wildcard_ca(src);
         rec = hnv_policy_lookup(p, vsid, &any, &mac);
         if (rec && !wildcard_covers_addresses(rec)) {
@@ -584,8 +607,9 @@ tunnel_source(const struct hnv_policy *p, uint32_t vsid,
     if (is_mapped_in_ipv6(flow, src) || hnv_address_is_wildcard(src)) {
         return NULL;
     }
-    from = hnv_policy_lookup_in_rd(p, vsid, src);
-    if (!from) {
+    bool outside;
+    from = record_of_address(p, vsid, src, &outside);
+    if (!from && outside) {
         struct in6_addr any = wildcard_ca(src);
         if (wc) {
             WC_MASK_FIELD(wc, dl_src);
