@@ -14,6 +14,6 @@ TESTSUITE_AT += \
 	tests/system-hnv-peer.at
 
 tests_ovstest_SOURCES += tests/test-hnv.c tests/test-hnv-rcu.c \
-	tests/test-hnv-stage.c
+	tests/test-hnv-stage.c tests/test-hnv.h
 EXTRA_DIST += tests/hnv-nvgre.py tests/hnv-hosts.sh \
 	tests/hnv-peer.sh tests/hnv-nvgre-peer.py tests/hnv-stock-ovs.sh

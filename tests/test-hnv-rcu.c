@@ -49,29 +49,7 @@
 #include "random.h"
 #include "timeval.h"
 #include "util.h"
-
-static int n_failed;
-
-#define CHECK(COND) check(COND, #COND, __LINE__)
-
-static void
-check(bool ok, const char *what, int line)
-{
-    if (!ok) {
-        printf("test-hnv-rcu.c:%d: FAILED: %s\n", line, what);
-        n_failed++;
-    }
-}
-
-static void
-report(const char *test)
-{
-    if (n_failed) {
-        printf("%s: %d check(s) failed\n", test, n_failed);
-        exit(1);
-    }
-    printf("%s: all checks passed\n", test);
-}
+#include "test-hnv.h"
 
 /* Threads that run 'main' on 'arg' until told to stop. */
 struct workers {
@@ -232,7 +210,7 @@ check_format(const struct hnv_stats *stats, uint32_t vsid, char *a, char *b)
     hnv_stats_format(stats, vsid, &s);
     if (strcmp(ds_cstr(&s), expected)) {
         printf("format: expected:\n%sgot:\n%s", expected, ds_cstr(&s));
-        n_failed++;
+        n_failures++;
     }
     free(expected);
     free(a);
@@ -283,7 +261,7 @@ stats_bytes(void)
                "    reserved_vsid: 1 (reserved VSID in the GRE key), "
                "50 bytes\n")) {
         printf("format with bytes: got:\n%s", ds_cstr(&s));
-        n_failed++;
+        n_failures++;
     }
 
     /* Without bytes, the packet lines alone. */
@@ -390,7 +368,7 @@ test_stats_bound(struct ovs_cmdl_context *ctx OVS_UNUSED)
 
     stats_bound_concurrent();
     stats_bytes();
-    report("stats-bound");
+    finish("stats-bound");
 }
 
 /* "stats-refcount". */
@@ -514,7 +492,7 @@ test_stats_refcount(struct ovs_cmdl_context *ctx OVS_UNUSED)
     hnv_stats_unref(ovsrcu_get_protected(struct hnv_stats *,
                                          &published_stats));
     ovsrcu_synchronize();
-    report("stats-refcount");
+    finish("stats-refcount");
 }
 
 /* "policy-move".
@@ -806,7 +784,7 @@ test_policy_move(struct ovs_cmdl_context *ctx)
 
     hnv_policy_destroy(p);
     ovsrcu_synchronize();
-    report("policy-move");
+    finish("policy-move");
 }
 
 static const struct ovs_cmdl_command commands[] = {

@@ -42,61 +42,8 @@
 #include "packets.h"
 #include "util.h"
 #include "uuid.h"
+#include "test-hnv.h"
 
-static int n_failures;
-
-static void
-fail(int line, const char *format, ...) OVS_PRINTF_FORMAT(2, 3);
-
-static void
-fail(int line, const char *format, ...)
-{
-    va_list args;
-
-    printf("%s:%d: FAILED: ", __FILE__, line);
-    va_start(args, format);
-    vprintf(format, args);
-    va_end(args);
-    putchar('\n');
-    n_failures++;
-}
-
-#define CHECK(COND)                                                     \
-    do {                                                                \
-        if (!(COND)) {                                                  \
-            fail(__LINE__, "%s", #COND);                                \
-        }                                                               \
-    } while (0)
-
-static void
-finish(const char *name)
-{
-    if (n_failures) {
-        printf("%s: %d check(s) failed\n", name, n_failures);
-        exit(1);
-    }
-    printf("%s: all checks passed\n", name);
-}
-
-static struct in6_addr
-addr(const char *s)
-{
-    struct in6_addr a;
-    char *error = hnv_parse_address(s, &a);
-
-    ovs_assert(!error);
-    return a;
-}
-
-static struct eth_addr
-mac(const char *s)
-{
-    struct eth_addr m;
-    char *error = hnv_parse_mac(s, &m);
-
-    ovs_assert(!error);
-    return m;
-}
 
 static ovs_be32
 ip4(const char *s)
@@ -320,7 +267,7 @@ check_addr(int line, const char *what, const struct in6_addr *actual,
 
     if (!ipv6_addr_equals(actual, &e)) {
         char *a = addr_string(actual);
-        fail(line, "%s: expected %s, got %s", what, expected, a);
+        fail(__FILE__, line, "%s: expected %s, got %s", what, expected, a);
         free(a);
     }
 }
@@ -334,7 +281,7 @@ check_mac(int line, const char *what, struct eth_addr actual,
     struct eth_addr e = mac(expected);
 
     if (!eth_addr_equals(actual, e)) {
-        fail(line, "%s: expected %s, got "ETH_ADDR_FMT, what, expected,
+        fail(__FILE__, line, "%s: expected %s, got "ETH_ADDR_FMT, what, expected,
              ETH_ADDR_ARGS(actual));
     }
 }
@@ -345,7 +292,7 @@ check_mac(int line, const char *what, struct eth_addr actual,
     do {                                                                \
         unsigned long long a_ = (ACTUAL), e_ = (EXPECTED);              \
         if (a_ != e_) {                                                 \
-            fail(__LINE__, "%s: expected %#llx, got %#llx", WHAT, e_,   \
+            fail(__FILE__, __LINE__, "%s: expected %#llx, got %#llx", WHAT, e_,   \
                  a_);                                                   \
         }                                                               \
     } while (0)
@@ -354,7 +301,7 @@ static void
 check_action(int line, const struct hnv_decision *d, enum hnv_action a)
 {
     if (d->action != a) {
-        fail(line, "action: expected %s, got %s%s%s", action_name(a),
+        fail(__FILE__, line, "action: expected %s, got %s%s%s", action_name(a),
              action_name(d->action),
              d->action == HNV_ACTION_DROP ? " " : "",
              d->action == HNV_ACTION_DROP
@@ -368,10 +315,10 @@ check_drop(int line, const struct hnv_decision *d,
            enum hnv_drop_reason reason)
 {
     if (d->action != HNV_ACTION_DROP) {
-        fail(line, "expected drop %s, got action %s",
+        fail(__FILE__, line, "expected drop %s, got action %s",
              hnv_drop_reason_name(reason), action_name(d->action));
     } else if (d->drop != reason) {
-        fail(line, "drop reason: expected %s, got %s",
+        fail(__FILE__, line, "drop reason: expected %s, got %s",
              hnv_drop_reason_name(reason), hnv_drop_reason_name(d->drop));
     }
 }
@@ -388,12 +335,12 @@ check_encap(int line, const struct hnv_decision *d, uint32_t in_vsid,
 
     check_action(line, d, HNV_ACTION_ENCAP);
     if (d->in_vsid != in_vsid || d->vsid != vsid) {
-        fail(line, "VSIDs: expected %"PRIu32" -> %"PRIu32", got %"PRIu32
+        fail(__FILE__, line, "VSIDs: expected %"PRIu32" -> %"PRIu32", got %"PRIu32
              " -> %"PRIu32, in_vsid, vsid, d->in_vsid, d->vsid);
     }
     /* FlowID 0 (the default): the key is exactly VSID << 8. */
     if (d->key != vsid << 8) {
-        fail(line, "key: expected %#"PRIx32", got %#"PRIx32, vsid << 8,
+        fail(__FILE__, line, "key: expected %#"PRIx32", got %#"PRIx32, vsid << 8,
              d->key);
     }
     check_addr(line, "local PA", &d->local_pa, local_pa);
@@ -401,10 +348,10 @@ check_encap(int line, const struct hnv_decision *d, uint32_t in_vsid,
     check_mac(line, "dl_src", d->dl_src, dl_src);
     check_mac(line, "dl_dst", d->dl_dst, dl_dst);
     if (d->dec_ttl != dec_ttl) {
-        fail(line, "dec_ttl: expected %d, got %d", dec_ttl, d->dec_ttl);
+        fail(__FILE__, line, "dec_ttl: expected %d, got %d", dec_ttl, d->dec_ttl);
     }
     if (!d->source_valid || !d->source || !d->record) {
-        fail(line, "source_valid/source/record not set");
+        fail(__FILE__, line, "source_valid/source/record not set");
     }
     if (n_failures != before) {
         struct ds s = DS_EMPTY_INITIALIZER;
@@ -423,13 +370,13 @@ check_deliver(int line, const struct hnv_decision *d, uint32_t in_vsid,
 {
     check_action(line, d, HNV_ACTION_DELIVER);
     if (d->in_vsid != in_vsid || d->vsid != vsid) {
-        fail(line, "VSIDs: expected %"PRIu32" -> %"PRIu32", got %"PRIu32
+        fail(__FILE__, line, "VSIDs: expected %"PRIu32" -> %"PRIu32", got %"PRIu32
              " -> %"PRIu32, in_vsid, vsid, d->in_vsid, d->vsid);
     }
     check_mac(line, "dl_src", d->dl_src, dl_src);
     check_mac(line, "dl_dst", d->dl_dst, dl_dst);
     if (d->dec_ttl != dec_ttl) {
-        fail(line, "dec_ttl: expected %d, got %d", dec_ttl, d->dec_ttl);
+        fail(__FILE__, line, "dec_ttl: expected %d, got %d", dec_ttl, d->dec_ttl);
     }
 }
 #define CHECK_DELIVER(D, IN_VSID, VSID, SRC, DST, DEC_TTL) \
@@ -468,7 +415,7 @@ check_decision(int line, const struct hnv_policy *p, uint32_t vsid,
     }
     hnv_decision_format(&d, &s);
     if (strcmp(ds_cstr(&s), expected)) {
-        fail(line, "decision\n  got      %s\n  expected %s",
+        fail(__FILE__, line, "decision\n  got      %s\n  expected %s",
              ds_cstr(&s), expected);
     }
     ds_destroy(&s);
@@ -1079,7 +1026,7 @@ test_masks(struct ovs_cmdl_context *ctx OVS_UNUSED)
     struct in6_addr m64 = ipv6_create_mask(64);
     if (!ipv6_addr_equals(&wc.masks.ipv6_dst, &m64)) {
         char *s = addr_string(&wc.masks.ipv6_dst);
-        fail(__LINE__, "ipv6_dst mask: expected ffff:ffff:ffff:ffff::, "
+        fail(__FILE__, __LINE__, "ipv6_dst mask: expected ffff:ffff:ffff:ffff::, "
              "got %s", s);
         free(s);
     }
@@ -1151,23 +1098,23 @@ test_drop_names(struct ovs_cmdl_context *ctx OVS_UNUSED)
         const char *text = hnv_drop_reason_text(i);
 
         if (i >= ARRAY_SIZE(expected) || !expected[i]) {
-            fail(__LINE__, "drop reason %d (%s) is not in the list", i, name);
+            fail(__FILE__, __LINE__, "drop reason %d (%s) is not in the list", i, name);
             continue;
         }
         if (strcmp(name, expected[i])) {
-            fail(__LINE__, "drop reason %d: expected name %s, got %s", i,
+            fail(__FILE__, __LINE__, "drop reason %d: expected name %s, got %s", i,
                  expected[i], name);
         }
         if (!strcmp(text, "unknown") || !text[0]) {
-            fail(__LINE__, "drop reason %s has no words", name);
+            fail(__FILE__, __LINE__, "drop reason %s has no words", name);
         }
         for (int j = 0; j < i; j++) {
             if (!strcmp(name, hnv_drop_reason_name(j))) {
-                fail(__LINE__, "drop reasons %d and %d share name %s", j, i,
+                fail(__FILE__, __LINE__, "drop reasons %d and %d share name %s", j, i,
                      name);
             }
             if (!strcmp(text, hnv_drop_reason_text(j))) {
-                fail(__LINE__, "drop reasons %d and %d share words", j, i);
+                fail(__FILE__, __LINE__, "drop reasons %d and %d share words", j, i);
             }
         }
     }

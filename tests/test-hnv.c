@@ -52,32 +52,7 @@
 #include "seq.h"
 #include "util.h"
 #include "uuid.h"
-
-static int n_failures;
-
-static void
-fail(const char *where, int line, const char *format, ...)
-    OVS_PRINTF_FORMAT(3, 4);
-
-static void
-fail(const char *where, int line, const char *format, ...)
-{
-    va_list args;
-
-    printf("%s:%d: FAILED: ", where, line);
-    va_start(args, format);
-    vprintf(format, args);
-    va_end(args);
-    putchar('\n');
-    n_failures++;
-}
-
-#define CHECK(COND)                                                     \
-    do {                                                                \
-        if (!(COND)) {                                                  \
-            fail(__FILE__, __LINE__, "%s", #COND);                      \
-        }                                                               \
-    } while (0)
+#include "test-hnv.h"
 
 /* Checks that 'error' (consumed) is NULL if 'expected' is, otherwise that
  * it is exactly 'expected'. */
@@ -111,37 +86,6 @@ check_str(const char *file, int line, const char *actual,
     }
 }
 
-static void
-finish(const char *name)
-{
-    if (n_failures) {
-        printf("%s: %d check(s) failed\n", name, n_failures);
-        exit(1);
-    }
-    printf("%s: all checks passed\n", name);
-}
-
-/* Parse helpers for the tests, which abort on bad test data. */
-
-static struct in6_addr
-addr(const char *s)
-{
-    struct in6_addr a;
-    char *error = hnv_parse_address(s, &a);
-
-    ovs_assert(!error);
-    return a;
-}
-
-static struct eth_addr
-mac(const char *s)
-{
-    struct eth_addr m;
-    char *error = hnv_parse_mac(s, &m);
-
-    ovs_assert(!error);
-    return m;
-}
 
 static char *
 format_addr(const struct in6_addr *a)
