@@ -240,13 +240,6 @@ source_record(const struct hnv_policy *p, uint32_t vsid,
     return rec && hnv_policy_pa_is_local(p, &rec->spec.pa) ? rec : NULL;
 }
 
-static bool
-source_is_valid(const struct hnv_policy *p, uint32_t vsid,
-                const struct in6_addr *src, struct eth_addr mac)
-{
-    return source_record(p, vsid, src, mac) != NULL;
-}
-
 /* The outer source toward 'remote_pa' for a packet from 'd->source': the
  * sender's own PA, since receivers require the outer source to be the PA of
  * the sender's record (HNV-SPEC 3.2) and a host may have several PAs; if
@@ -559,7 +552,7 @@ hnv_stage_check_source(const struct hnv_policy *p, uint32_t vsid,
     if (wc) {
         WC_MASK_FIELD(wc, dl_src);
     }
-    return (source_is_valid(p, vsid, &src, flow->dl_src)
+    return (source_record(p, vsid, &src, flow->dl_src)
             ? HNV_SOURCE_VALID : HNV_SOURCE_SPOOFED);
 }
 
